@@ -1,0 +1,60 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from treebeard.forms import MoveNodeForm
+
+from goals import rules
+from goals.models import Goal, GoalLevel
+
+
+class GoalAdminForm(MoveNodeForm):
+    """The admin's goal form: checks placement by the shared rules; never writes the tree itself."""
+
+    class Meta:
+        model = Goal
+        exclude = ("path", "depth", "numchild", "predecessor")
+
+    def _set_ref_model_queryset(self, opts, instance):
+        # Activities never take children, and a list of every goal would not
+        # fit a page at 100,000 goals; offer active goals that can be parents.
+        queryset = Goal.objects.active().exclude(level=GoalLevel.ACTIVITY)
+        if instance is not None and instance.pk:
+            queryset = queryset.not_descendant_of(instance, inclusive=True)
+            if instance.period_id:
+                queryset = queryset.valid_in(instance.period)
+        self.fields["treebeard_ref_node"].queryset = queryset
+
+    def tree_target(self) -> tuple[Goal | None, str]:
+        return self.cleaned_data.get("treebeard_ref_node"), self.cleaned_data.get("treebeard_position")
+
+    def prospective_parent(self) -> Goal | None:
+        ref, position = self.tree_target()
+        if ref is None:
+            return None
+        if position in {"first-child", "last-child"}:
+            return ref
+        return Goal.objects.get_parent(ref)
+
+    def tree_changed(self) -> bool:
+        return bool({"treebeard_ref_node", "treebeard_position"} & set(self.changed_data))
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or "treebeard_position" not in self.cleaned_data:
+            return
+        if self.instance.pk and not self.tree_changed():
+            parent = Goal.objects.get_parent(self.instance)
+        else:
+            parent = self.prospective_parent()
+        try:
+            rules.check_placement(self.instance, parent)
+            rules.check_children_fit(self.instance)
+        except ValidationError as error:
+            self.add_error(None, error)
+
+    def save(self, commit=True):
+        # The admin calls the services with tree_target(); MoveNodeForm.save
+        # would write paths before the inlines are even validated.
+        if commit:
+            raise NotImplementedError("Save goals through goals.services.")
+        return forms.ModelForm.save(self, commit=False)
