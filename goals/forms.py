@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 from treebeard.forms import MoveNodeForm
 
 from goals import rules
