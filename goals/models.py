@@ -154,6 +154,9 @@ class Goal(MP_Node):
         default=False,
         help_text=_("Set when a carry-over could not place the goal under its own parent's successor."),
     )
+    version = models.PositiveIntegerField(
+        _("version"), default=1, editable=False, help_text=_("Raised on every save; refuses lost updates.")
+    )
     external_id = models.UUIDField(_("external id"), default=uuid.uuid4, unique=True, editable=False)
     contributes_to = models.ManyToManyField(
         "self",
