@@ -10,5 +10,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("media/", include("dialogue.media_urls")),
+    path("dialogue/", include("dialogue.urls")),
+    path("api/dialogue/", include("dialogue.api_urls")),
     path("", include("goals.urls")),
 ]
