@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from goals.demo import load_goals
+from vision.models import Unit, UnitMembership, UnitRole
+
+EDITOR_UNIT = "utbildningskontoret"
+EDITOR_PERMISSIONS = [
+    "goals.view_goal",
+    "goals.add_goal",
+    "goals.change_goal",
+    "goals.view_goallink",
+    "goals.add_goallink",
+    "goals.change_goallink",
+    "goals.delete_goallink",
+    "vision.view_unit",
+    "vision.view_mandateperiod",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the Norrköping demo data set and the demo accounts (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", help="Password for the demo accounts (default: demo, DEBUG only).")
+        parser.add_argument("--no-accounts", action="store_true", help="Load the data without accounts.")
+
+    def handle(self, *args, password=None, no_accounts=False, **options):
+        if not no_accounts and password is None and not settings.DEBUG:
+            raise CommandError("DEBUG is off: give --password to create demo accounts, or use --no-accounts.")
+        with transaction.atomic():
+            created = load_goals()
+            if not no_accounts:
+                self.create_accounts(password or "demo")
+        self.stdout.write("Loaded the demo data." if created else "The demo goal tree was already there.")
+
+    def create_accounts(self, password: str) -> None:
+        User = get_user_model()
+        accounts = {
+            "admin": {"is_staff": True, "is_superuser": True, "email": "admin@example.org"},
+            "redaktor": {"is_staff": True, "is_superuser": False, "email": "redaktor@example.org"},
+            "lasare": {"is_staff": False, "is_superuser": False, "email": "lasare@example.org"},
+        }
+        users = {}
+        for username, fields in accounts.items():
+            user, _ = User.objects.update_or_create(username=username, defaults=fields)
+            user.set_password(password)
+            user.save()
+            users[username] = user
+        unit = Unit.objects.get(slug=EDITOR_UNIT)
+        UnitMembership.objects.update_or_create(
+            user=users["redaktor"], unit=unit, defaults={"role": UnitRole.EDITOR}
+        )
+        UnitMembership.objects.update_or_create(
+            user=users["lasare"], unit=unit, defaults={"role": UnitRole.VIEWER}
+        )
+        codenames = [perm.split(".", 1)[1] for perm in EDITOR_PERMISSIONS]
+        users["redaktor"].user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+        self.stdout.write(f"Demo accounts: admin, redaktor (editor of {unit.name}), lasare.")

@@ -1,0 +1,148 @@
+"""A synthetic goal tree of realistic shape, for benchmarks and size tests.
+
+Paths are computed here and rows bulk-inserted: adding 100,000 goals one by
+one through treebeard would take many minutes.
+"""
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from goals import services
+from goals.models import Goal, GoalLevel
+from vision.models import MandatePeriod, Unit, UnitKind
+
+GENERATED_VISION = "Syntetisk vision (genererad testdata)"
+# Share of a period's goals at each level below the areas; activities take the rest.
+SHARES = {GoalLevel.COUNCIL: 0.004, GoalLevel.COMMITTEE: 0.04, GoalLevel.UNIT: 0.25}
+AREAS = ["Arbete och företagande", "Välfärd och valfrihet", "Klimat och miljö", "Trygghet och säkerhet"]
+
+
+@dataclass
+class GeneratedTree:
+    periods: list[MandatePeriod]
+    vision: Goal
+    created: int
+
+
+def periods_for(count: int) -> list[MandatePeriod]:
+    """The current period and the ones after it, created as needed."""
+    periods = list(MandatePeriod.objects.order_by("start"))
+    current = MandatePeriod.objects.current()
+    if current is None and not periods:
+        current = MandatePeriod.objects.create(
+            slug="2023-2026",
+            name="2023–2026",
+            start=datetime.date(2023, 1, 1),
+            end=datetime.date(2026, 12, 31),
+        )
+        MandatePeriod.objects.filter(pk=current.pk).update(is_current=True)
+        periods = [current]
+    current = current or periods[-1]
+    chosen = [p for p in periods if p.start >= current.start][:count]
+    while len(chosen) < count:
+        year = chosen[-1].end.year + 1
+        chosen.append(
+            MandatePeriod.objects.get_or_create(
+                slug=f"{year}-{year + 3}",
+                defaults={
+                    "name": f"{year}–{year + 3}",
+                    "start": datetime.date(year, 1, 1),
+                    "end": datetime.date(year + 3, 12, 31),
+                },
+            )[0]
+        )
+    return chosen
+
+
+def generated_units() -> dict[str, list[Unit]]:
+    council, _ = Unit.objects.get_or_create(
+        slug="gen-fullmaktige", defaults={"name": "Fullmäktige (genererad)", "kind": UnitKind.COUNCIL}
+    )
+    units = {UnitKind.COUNCIL: [council], UnitKind.COMMITTEE: [], UnitKind.OFFICE: [], UnitKind.COMPANY: []}
+    for n in range(1, 11):
+        committee, _ = Unit.objects.get_or_create(
+            slug=f"gen-namnd-{n}",
+            defaults={"name": f"Nämnd {n} (genererad)", "kind": UnitKind.COMMITTEE, "parent": council},
+        )
+        office, _ = Unit.objects.get_or_create(
+            slug=f"gen-kontor-{n}",
+            defaults={"name": f"Kontor {n} (genererat)", "kind": UnitKind.OFFICE, "parent": committee},
+        )
+        company, _ = Unit.objects.get_or_create(
+            slug=f"gen-bolag-{n}",
+            defaults={"name": f"Bolag {n} AB (genererat)", "kind": UnitKind.COMPANY, "parent": council},
+        )
+        units[UnitKind.COMMITTEE].append(committee)
+        units[UnitKind.OFFICE].append(office)
+        units[UnitKind.COMPANY].append(company)
+    return units
+
+
+@transaction.atomic
+def generate_goals(*, goals_per_period: int, periods: int, seed: int = 2035) -> GeneratedTree:
+    rng = random.Random(seed)
+    chosen = periods_for(periods)
+    units = generated_units()
+    vision = Goal.objects.visions().filter(title=GENERATED_VISION).first() or services.goal_create(
+        parent=None, title=GENERATED_VISION, level=GoalLevel.VISION, description="Exempeltext."
+    )
+    last_position = (
+        Goal._str2int(
+            Goal.objects.child_of(vision).order_by("-path").values_list("path", flat=True).first()[-4:]
+        )
+        if vision.numchild
+        else 0
+    )
+
+    rows: list[Goal] = []
+    numchild: dict[str, int] = {}
+
+    def add(parent_path: str, **fields) -> str:
+        position = numchild.get(parent_path, 0) + 1
+        numchild[parent_path] = position
+        path = Goal._get_path(parent_path, len(parent_path) // Goal.steplen + 1, position)
+        rows.append(Goal(path=path, depth=len(path) // Goal.steplen, **fields))
+        return path
+
+    numchild[vision.path] = last_position
+    for period in chosen:
+        count = {level: max(1, int(goals_per_period * share)) for level, share in SHARES.items()}
+        count[GoalLevel.ACTIVITY] = max(0, goals_per_period - len(AREAS) - sum(count.values()))
+        council = units[UnitKind.COUNCIL][0]
+        layer = [
+            add(
+                vision.path, title=f"{area} {period.slug}", level=GoalLevel.AREA, owner=council, period=period
+            )
+            for area in AREAS
+        ]
+        owners = {
+            GoalLevel.COUNCIL: [council],
+            GoalLevel.COMMITTEE: units[UnitKind.COMMITTEE],
+            GoalLevel.UNIT: units[UnitKind.OFFICE] + units[UnitKind.COMPANY],
+            GoalLevel.ACTIVITY: units[UnitKind.OFFICE] + units[UnitKind.COMPANY],
+        }
+        for level in (GoalLevel.COUNCIL, GoalLevel.COMMITTEE, GoalLevel.UNIT, GoalLevel.ACTIVITY):
+            parents, layer = layer, []
+            for n in range(count[level]):
+                # Every parent gets one child first, then the rest are spread at random.
+                parent = parents[n] if n < len(parents) else rng.choice(parents)
+                layer.append(
+                    add(
+                        parent,
+                        title=f"{level.label.capitalize()} {n + 1} ({period.slug})",
+                        description="Exempeltext: genererat mål för prestandamätning.",
+                        level=level,
+                        owner=rng.choice(owners[level]),
+                        period=period,
+                    )
+                )
+            if level == GoalLevel.ACTIVITY or not layer:
+                break
+    for row in rows:
+        row.numchild = numchild.get(row.path, 0)
+    Goal.objects.bulk_create(rows, batch_size=2000)
+    Goal.objects.filter(pk=vision.pk).update(numchild=numchild[vision.path])
+    return GeneratedTree(periods=chosen, vision=vision, created=len(rows))
