@@ -1,4 +1,5 @@
 import os
+from datetime import date
 
 import pytest
 from django.db import connection
@@ -29,13 +30,13 @@ def postgres(db):
 @pytest.fixture
 def period(db):
     return PeriodFactory(
-        slug="2023-2026", name="2023–2026", start="2023-01-01", end="2026-12-31", is_current=True
+        slug="2023-2026", name="2023–2026", start=date(2023, 1, 1), end=date(2026, 12, 31), is_current=True
     )
 
 
 @pytest.fixture
 def next_period(db):
-    return PeriodFactory(slug="2027-2030", name="2027–2030", start="2027-01-01", end="2030-12-31")
+    return PeriodFactory(slug="2027-2030", name="2027–2030", start=date(2027, 1, 1), end=date(2030, 12, 31))
 
 
 @pytest.fixture
