@@ -13,5 +13,6 @@ urlpatterns = [
     path("media/", include("dialogue.media_urls")),
     path("dialogue/", include("dialogue.urls")),
     path("api/dialogue/", include("dialogue.api_urls")),
+    path("api/", include("goals.api_urls")),
     path("", include("goals.urls")),
 ]

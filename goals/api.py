@@ -1,0 +1,241 @@
+"""The read-only JSON API: periods, units, goals, a goal's neighbourhood and a period's tree.
+
+Every view runs a fixed number of queries whatever the page or tree size:
+lists use select_related and one parent-id annotation; a goal's detail fetches
+its ancestors, children and linked goals in one query each; the tree is one
+query for the depth histogram, one for the nodes and one for what was left out.
+"""
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from goals.models import Goal, GoalLink
+from goals.serializers import (
+    GoalDetailSerializer,
+    GoalFilterSerializer,
+    GoalSummarySerializer,
+    PeriodSerializer,
+    TreeFilterSerializer,
+    TreeSerializer,
+    UnitSerializer,
+)
+from vision.models import MandatePeriod, Unit
+
+TREE_MAX_NODES = 2000
+BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="A query parameter was refused; says why.")
+NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No such object (or page).")
+
+
+def parent_path(path: str) -> str:
+    return path[: -Goal.steplen]
+
+
+def with_parent_pk(queryset):
+    """Annotate each goal with its tree parent's id (one correlated lookup on the unique path)."""
+    parent = Goal.objects.order_by().filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Goal.steplen)
+    )
+    return queryset.annotate(parent_pk=Subquery(parent.values("pk")[:1]))
+
+
+class GoalPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class PeriodList(generics.ListAPIView):
+    """All mandate periods, oldest first."""
+
+    queryset = MandatePeriod.objects.order_by("start")
+    serializer_class = PeriodSerializer
+    pagination_class = None
+
+
+class PeriodDetail(generics.RetrieveAPIView):
+    queryset = MandatePeriod.objects.all()
+    serializer_class = PeriodSerializer
+    lookup_field = "slug"
+
+    @extend_schema(responses={200: PeriodSerializer, 404: NOT_FOUND})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class UnitList(generics.ListAPIView):
+    """All units of the municipal group, by name."""
+
+    queryset = Unit.objects.select_related("parent").order_by("name", "slug")
+    serializer_class = UnitSerializer
+    pagination_class = None
+
+
+class UnitDetail(generics.RetrieveAPIView):
+    queryset = Unit.objects.select_related("parent")
+    serializer_class = UnitSerializer
+    lookup_field = "slug"
+
+    @extend_schema(responses={200: UnitSerializer, 404: NOT_FOUND})
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class GoalList(generics.ListAPIView):
+    """Goals in tree order, filtered by period (valid in), owner unit, level, status and text."""
+
+    serializer_class = GoalSummarySerializer
+    pagination_class = GoalPagination
+
+    def get_queryset(self):
+        params = GoalFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        filters = params.validated_data
+        goals = Goal.objects.with_context()
+        if "period" in filters:
+            goals = goals.valid_in(filters["period"])
+        if "unit" in filters:
+            goals = goals.owned_by(filters["unit"])
+        if "level" in filters:
+            goals = goals.at_level(filters["level"])
+        if "status" in filters:
+            goals = goals.filter(status=filters["status"])
+        if filters.get("q"):
+            goals = goals.filter(Q(title__icontains=filters["q"]) | Q(case_number__icontains=filters["q"]))
+        return with_parent_pk(goals.order_by("path"))
+
+    @extend_schema(
+        parameters=[GoalFilterSerializer],
+        responses={200: GoalSummarySerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class GoalDetail(APIView):
+    """A goal with its red thread: ancestors up to the vision, children, links and lineage."""
+
+    @extend_schema(responses={200: GoalDetailSerializer, 404: NOT_FOUND})
+    def get(self, request, pk: int):
+        goal = get_object_or_404(Goal.objects.with_context(), pk=pk)
+        ancestors = list(Goal.objects.ancestor_of(goal).with_context())
+        for above, ancestor in zip([None, *ancestors], ancestors, strict=False):
+            ancestor.parent_pk = above.pk if above else None
+        goal.parent_pk = ancestors[-1].pk if ancestors else None
+        goal.api_ancestors = ancestors
+        goal.api_children = list(Goal.objects.child_of(goal).with_context())
+        for child in goal.api_children:
+            child.parent_pk = goal.pk
+        self._attach_neighbours(goal)
+        return Response(GoalDetailSerializer(goal, context={"request": request}).data)
+
+    @staticmethod
+    def _attach_neighbours(goal: Goal) -> None:
+        links = list(
+            GoalLink.objects.filter(Q(source=goal) | Q(target=goal)).values_list("source_id", "target_id")
+        )
+        targets = [target for source, target in links if source == goal.pk]
+        sources = [source for source, target in links if target == goal.pk]
+        wanted = Q(pk__in={*targets, *sources}) | Q(predecessor_id=goal.pk)
+        if goal.predecessor_id:
+            wanted |= Q(pk=goal.predecessor_id)
+        neighbours = {n.pk: n for n in with_parent_pk(Goal.objects.with_context().filter(wanted))}
+        goal.api_contributes_to = [neighbours[pk] for pk in sorted(targets, key=lambda pk: neighbours[pk].path)]
+        goal.api_contributed_to_by = [
+            neighbours[pk] for pk in sorted(sources, key=lambda pk: neighbours[pk].path)
+        ]
+        goal.api_predecessor = neighbours.get(goal.predecessor_id)
+        goal.api_successor = next((n for n in neighbours.values() if n.predecessor_id == goal.pk), None)
+
+
+class GoalTree(APIView):
+    """The goals valid in a period as a nested tree, bounded in depth and size.
+
+    Whole depth levels are included from the top (the vision, or ``root``) down to
+    ``depth`` levels, but never more than TREE_MAX_NODES goals: when the next level
+    would pass the bound it is left out, ``truncated`` is true, and each node at
+    the last level tells how many children were left out (``children_omitted``),
+    to be fetched with ``?root=<its id>``.
+    """
+
+    @extend_schema(
+        parameters=[TreeFilterSerializer],
+        responses={200: TreeSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    def get(self, request):
+        params = TreeFilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        period = params.validated_data.get("period") or MandatePeriod.objects.current()
+        if period is None:
+            raise ValidationError({"period": ["No period is marked current: name one with ?period=SLUG."]})
+        goals = Goal.objects.valid_in(period)
+        root = None
+        if "root" in params.validated_data:
+            root = get_object_or_404(goals, pk=params.validated_data["root"])
+            goals = goals.descendant_of(root, inclusive=True)
+        top = root.depth if root else 1
+        last = self._last_depth(goals, top, params.validated_data.get("depth"))
+        nodes = list(goals.filter(depth__lte=last).with_context().order_by("path"))
+        omitted = self._omitted_children(goals, last)
+        roots = self._nest(nodes, omitted, top)
+        tree = {
+            "period": period.slug,
+            "root": root.pk if root else None,
+            "depth": last,
+            "truncated": bool(omitted),
+            "max_nodes": TREE_MAX_NODES,
+            "count": len(nodes),
+            "nodes": roots,
+        }
+        return Response(TreeSerializer(tree, context={"request": request}).data)
+
+    @staticmethod
+    def _last_depth(goals, top: int, depth: int | None) -> int:
+        per_depth = dict(goals.order_by().values_list("depth").annotate(n=Count("pk")))
+        deepest = max(per_depth, default=top)
+        wanted = min(deepest, top + depth - 1) if depth else deepest
+        total, last = 0, top
+        for level_depth in range(top, wanted + 1):
+            total += per_depth.get(level_depth, 0)
+            if total > TREE_MAX_NODES and level_depth > top:
+                break
+            last = level_depth
+        return last
+
+    @staticmethod
+    def _omitted_children(goals, last: int) -> dict[str, int]:
+        below = (
+            goals.filter(depth=last + 1)
+            .order_by()
+            .annotate(parent=Substr("path", 1, Length("path") - Goal.steplen))
+            .values_list("parent")
+            .annotate(n=Count("pk"))
+        )
+        return dict(below)
+
+    @staticmethod
+    def _nest(nodes: list[Goal], omitted: dict[str, int], top: int) -> list[Goal]:
+        by_path = {node.path: node for node in nodes}
+        tops = []
+        outside = {}
+        if top > 1:
+            # The top nodes' parents lie outside the response; one lookup names them.
+            paths = {parent_path(n.path) for n in nodes if n.depth == top}
+            outside = dict(Goal.objects.filter(path__in=paths).values_list("path", "pk"))
+        for node in nodes:
+            node.tree_children = []
+            node.children_omitted = omitted.get(node.path, 0)
+            parent = by_path.get(parent_path(node.path))
+            node.parent_pk = parent.pk if parent else outside.get(parent_path(node.path))
+            if node.depth == top:
+                tops.append(node)
+            elif parent is not None:
+                parent.tree_children.append(node)
+        return tops

@@ -1,0 +1,31 @@
+"""URLs under /api/. Every view answers anonymous callers itself (401 in JSON),
+so each is exempt from LoginRequiredMiddleware, which would redirect to the
+login page instead; the docs page is for people and keeps that redirect."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
+
+from goals import api
+
+
+def api_view(view_class, **initkwargs):
+    return login_not_required(view_class.as_view(**initkwargs))
+
+
+urlpatterns = [
+    path("periods/", api_view(api.PeriodList), name="api-period-list"),
+    path("periods/<slug:slug>/", api_view(api.PeriodDetail), name="api-period-detail"),
+    path("units/", api_view(api.UnitList), name="api-unit-list"),
+    path("units/<slug:slug>/", api_view(api.UnitDetail), name="api-unit-detail"),
+    path("goals/", api_view(api.GoalList), name="api-goal-list"),
+    path("goals/<int:pk>/", api_view(api.GoalDetail), name="api-goal-detail"),
+    path("tree/", api_view(api.GoalTree), name="api-goal-tree"),
+    path(
+        "schema/",
+        api_view(SpectacularAPIView, permission_classes=[IsAuthenticated]),
+        name="api-schema",
+    ),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

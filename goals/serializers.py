@@ -1,0 +1,157 @@
+"""JSON shapes of the read-only API (DESIGN.md "Public contract").
+
+Serializers only read attributes the views have already fetched (select_related,
+annotations, prefetched lists), so no field issues a query of its own.
+"""
+
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from goals.models import Goal, GoalLevel, GoalStatus
+from vision.models import MandatePeriod, Unit
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MandatePeriod
+        fields = ["slug", "name", "start", "end", "is_current"]
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = ["slug", "name", "kind", "parent"]
+
+
+class GoalSummarySerializer(serializers.ModelSerializer):
+    """A goal as it appears in lists, trees and the neighbours of a goal."""
+
+    parent = serializers.SerializerMethodField(help_text="The id of the tree parent; null for a vision.")
+    period = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    until_period = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    unit = serializers.SlugRelatedField(
+        source="owner", slug_field="slug", read_only=True, allow_null=True, help_text="The owner unit's slug."
+    )
+    level = serializers.ChoiceField(choices=GoalLevel.choices, read_only=True)
+    status = serializers.ChoiceField(choices=GoalStatus.choices, read_only=True)
+    url = serializers.SerializerMethodField(help_text="The goal's page in the intranet.")
+
+    class Meta:
+        model = Goal
+        fields = [
+            "id",
+            "external_id",
+            "title",
+            "level",
+            "status",
+            "depth",
+            "parent",
+            "period",
+            "until_period",
+            "unit",
+            "url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_parent(self, goal) -> int | None:
+        # Set by the view: an annotation (goals.api.with_parent_pk) or a value
+        # it knows from the tree it walked.
+        return goal.parent_pk
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, goal) -> str:
+        path = reverse("goal-detail", kwargs={"pk": goal.pk})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class GoalDetailSerializer(GoalSummarySerializer):
+    ancestors = GoalSummarySerializer(
+        source="api_ancestors",
+        many=True,
+        read_only=True, help_text="From the vision down to the parent."
+    )
+    children = GoalSummarySerializer(source="api_children", many=True, read_only=True)
+    contributes_to = GoalSummarySerializer(
+        source="api_contributes_to",
+        many=True,
+        read_only=True, help_text="Further goals this goal contributes to besides its parent."
+    )
+    contributed_to_by = GoalSummarySerializer(
+        source="api_contributed_to_by",
+        many=True,
+        read_only=True, help_text="Goals that contribute to this one besides their parent."
+    )
+    predecessor = GoalSummarySerializer(source="api_predecessor", read_only=True, allow_null=True)
+    successor = GoalSummarySerializer(source="api_successor", read_only=True, allow_null=True)
+
+    class Meta(GoalSummarySerializer.Meta):
+        fields = GoalSummarySerializer.Meta.fields + [
+            "description",
+            "decided_by",
+            "decided_on",
+            "case_number",
+            "needs_relinking",
+            "ancestors",
+            "children",
+            "contributes_to",
+            "contributed_to_by",
+            "predecessor",
+            "successor",
+        ]
+
+
+class TreeNodeSerializer(GoalSummarySerializer):
+    children_omitted = serializers.IntegerField(
+        read_only=True,
+        help_text="Children valid in the period that were left out below the depth bound; "
+        "fetch them with ?root=<this id>.",
+    )
+
+    class Meta(GoalSummarySerializer.Meta):
+        fields = GoalSummarySerializer.Meta.fields + ["children_omitted", "children"]
+
+
+# A node's children are nodes: declared after the class so it can refer to
+# itself (drf-spectacular renders it as one recursive component).
+TreeNodeSerializer._declared_fields["children"] = TreeNodeSerializer(
+    many=True, read_only=True, source="tree_children"
+)
+
+
+class TreeSerializer(serializers.Serializer):
+    period = serializers.SlugField(read_only=True)
+    root = serializers.IntegerField(read_only=True, allow_null=True)
+    depth = serializers.IntegerField(
+        read_only=True, help_text="The deepest tree depth included (the vision is depth 1)."
+    )
+    truncated = serializers.BooleanField(
+        read_only=True, help_text="True when deeper goals were left out to stay within max_nodes."
+    )
+    max_nodes = serializers.IntegerField(read_only=True)
+    count = serializers.IntegerField(read_only=True, help_text="Nodes in this response.")
+    nodes = TreeNodeSerializer(many=True, read_only=True)
+
+
+class GoalFilterSerializer(serializers.Serializer):
+    """The query parameters of goals/, validated so a bad one is a 400 that says why."""
+
+    period = serializers.SlugRelatedField(
+        slug_field="slug", queryset=MandatePeriod.objects.all(), required=False
+    )
+    unit = serializers.SlugRelatedField(slug_field="slug", queryset=Unit.objects.all(), required=False)
+    level = serializers.ChoiceField(choices=GoalLevel.choices, required=False)
+    status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
+    q = serializers.CharField(required=False, max_length=200)
+
+
+class TreeFilterSerializer(serializers.Serializer):
+    period = serializers.SlugRelatedField(
+        slug_field="slug", queryset=MandatePeriod.objects.all(), required=False
+    )
+    root = serializers.IntegerField(required=False, min_value=1)
+    depth = serializers.IntegerField(required=False, min_value=1, max_value=50)
