@@ -30,8 +30,11 @@ class Problem:
         return f"{self.kind}: goal {self.goal_id} at {self.path}: {self.detail}"
 
 
-def find_problems() -> list[Problem]:
-    rows = list(Goal.objects.order_by().values_list("id", "path", "depth", "numchild", "level", "status"))
+def find_problems(rows=None) -> list[Problem]:
+    """Check the stored tree, or ``rows`` of (id, path, depth, numchild, level, status)."""
+    if rows is None:
+        rows = Goal.objects.order_by().values_list("id", "path", "depth", "numchild", "level", "status")
+    rows = list(rows)
     problems: list[Problem] = []
     path_counts = Counter(path for _, path, *_ in rows)
     by_path = {path: (goal_id, level, status) for goal_id, path, _, _, level, status in rows}

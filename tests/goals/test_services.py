@@ -91,9 +91,9 @@ def test_goal_move_refuses_level_break(small_tree, office, period):
 def test_goal_retire_retires_the_whole_branch_with_history(small_tree):
     count = services.goal_retire(goal=small_tree["council"])
     assert count == 3
-    assert set(Goal.objects.descendant_of(small_tree["council"], inclusive=True).values_list("status", flat=True)) == {
-        GoalStatus.RETIRED
-    }
+    assert set(
+        Goal.objects.descendant_of(small_tree["council"], inclusive=True).values_list("status", flat=True)
+    ) == {GoalStatus.RETIRED}
     assert Goal.objects.get(pk=small_tree["area"].pk).status == GoalStatus.ACTIVE
     assert small_tree["first"].history.first().status == GoalStatus.RETIRED
     assert find_problems() == []
