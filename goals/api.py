@@ -147,7 +147,9 @@ class GoalDetail(APIView):
         if goal.predecessor_id:
             wanted |= Q(pk=goal.predecessor_id)
         neighbours = {n.pk: n for n in with_parent_pk(Goal.objects.with_context().filter(wanted))}
-        goal.api_contributes_to = [neighbours[pk] for pk in sorted(targets, key=lambda pk: neighbours[pk].path)]
+        goal.api_contributes_to = [
+            neighbours[pk] for pk in sorted(targets, key=lambda pk: neighbours[pk].path)
+        ]
         goal.api_contributed_to_by = [
             neighbours[pk] for pk in sorted(sources, key=lambda pk: neighbours[pk].path)
         ]

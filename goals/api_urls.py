@@ -1,8 +1,10 @@
 """URLs under /api/. Every view answers anonymous callers itself (401 in JSON),
 so each is exempt from LoginRequiredMiddleware, which would redirect to the
-login page instead; the docs page is for people and keeps that redirect."""
+login page instead (DRF's as_view() exempts its views too; saying so here keeps
+it true should that change). The docs page is for people: it redirects them to
+the login page."""
 
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
@@ -27,5 +29,9 @@ urlpatterns = [
         api_view(SpectacularAPIView, permission_classes=[IsAuthenticated]),
         name="api-schema",
     ),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
 ]

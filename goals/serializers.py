@@ -30,7 +30,14 @@ class UnitSerializer(serializers.ModelSerializer):
 class GoalSummarySerializer(serializers.ModelSerializer):
     """A goal as it appears in lists, trees and the neighbours of a goal."""
 
-    parent = serializers.SerializerMethodField(help_text="The id of the tree parent; null for a vision.")
+    # parent_pk is set by the view: an annotation (goals.api.with_parent_pk)
+    # or a value it knows from the tree it walked.
+    parent = serializers.IntegerField(
+        source="parent_pk",
+        read_only=True,
+        allow_null=True,
+        help_text="The tree parent's id; null for a vision.",
+    )
     period = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     until_period = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     unit = serializers.SlugRelatedField(
@@ -56,12 +63,6 @@ class GoalSummarySerializer(serializers.ModelSerializer):
             "url",
         ]
 
-    @extend_schema_field(OpenApiTypes.INT)
-    def get_parent(self, goal) -> int | None:
-        # Set by the view: an annotation (goals.api.with_parent_pk) or a value
-        # it knows from the tree it walked.
-        return goal.parent_pk
-
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, goal) -> str:
         path = reverse("goal-detail", kwargs={"pk": goal.pk})
@@ -70,21 +71,23 @@ class GoalSummarySerializer(serializers.ModelSerializer):
 
 
 class GoalDetailSerializer(GoalSummarySerializer):
+    """A goal with its decision, its red thread up to the vision, its children, links and lineage."""
+
     ancestors = GoalSummarySerializer(
-        source="api_ancestors",
-        many=True,
-        read_only=True, help_text="From the vision down to the parent."
+        source="api_ancestors", many=True, read_only=True, help_text="From the vision down to the parent."
     )
     children = GoalSummarySerializer(source="api_children", many=True, read_only=True)
     contributes_to = GoalSummarySerializer(
         source="api_contributes_to",
         many=True,
-        read_only=True, help_text="Further goals this goal contributes to besides its parent."
+        read_only=True,
+        help_text="Further goals this goal contributes to besides its parent.",
     )
     contributed_to_by = GoalSummarySerializer(
         source="api_contributed_to_by",
         many=True,
-        read_only=True, help_text="Goals that contribute to this one besides their parent."
+        read_only=True,
+        help_text="Goals that contribute to this one besides their parent.",
     )
     predecessor = GoalSummarySerializer(source="api_predecessor", read_only=True, allow_null=True)
     successor = GoalSummarySerializer(source="api_successor", read_only=True, allow_null=True)
@@ -106,6 +109,8 @@ class GoalDetailSerializer(GoalSummarySerializer):
 
 
 class TreeNodeSerializer(GoalSummarySerializer):
+    """A goal in the nested tree of a period, with its children."""
+
     children_omitted = serializers.IntegerField(
         read_only=True,
         help_text="Children valid in the period that were left out below the depth bound; "
@@ -124,6 +129,8 @@ TreeNodeSerializer._declared_fields["children"] = TreeNodeSerializer(
 
 
 class TreeSerializer(serializers.Serializer):
+    """The goals valid in one period, nested from the top down, bounded in depth and size."""
+
     period = serializers.SlugField(read_only=True)
     root = serializers.IntegerField(read_only=True, allow_null=True)
     depth = serializers.IntegerField(
