@@ -4,6 +4,7 @@ from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dialogue.demo import load_media
 from goals.demo import load_goals
 from vision.models import Unit, UnitMembership, UnitRole
 
@@ -33,9 +34,13 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: give --password to create demo accounts, or use --no-accounts.")
         with transaction.atomic():
             created = load_goals()
+            media_added = load_media()
             if not no_accounts:
                 self.create_accounts(password or "demo")
         self.stdout.write("Loaded the demo data." if created else "The demo goal tree was already there.")
+        self.stdout.write(
+            "Added the demo media and workshops." if media_added else "The demo media were already there."
+        )
 
     def create_accounts(self, password: str) -> None:
         User = get_user_model()

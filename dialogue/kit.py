@@ -1,0 +1,188 @@
+"""The workshop kit: a small pptx built from scratch for one unit and period.
+
+python-pptx holds a whole deck in memory (a 68 MB deck took 173 MB to save), so
+the kit never touches the big dialogue deck: it starts from python-pptx's own
+blank template and stays a few tens of kilobytes.
+"""
+
+from dataclasses import dataclass
+from io import BytesIO
+
+from django.utils.translation import gettext as _
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.util import Emu, Inches, Pt
+
+from dialogue.questions import QUESTIONS
+from goals.models import Goal, GoalLevel
+from vision.models import MandatePeriod, Unit
+
+WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.6)
+ACCENT = RGBColor(0x00, 0x55, 0x8C)
+INK = RGBColor(0x1A, 0x1A, 0x1A)
+BLANK_LAYOUT = 6
+
+
+@dataclass
+class KitContent:
+    unit: Unit
+    period: MandatePeriod
+    vision: Goal | None
+    chains: list[list[Goal]]
+
+
+def kit_content(*, unit: Unit, period: MandatePeriod) -> KitContent:
+    """The unit's active goals in the period, each with its chain up to the vision (two queries)."""
+    goals = list(
+        Goal.objects.owned_by(unit)
+        .valid_in(period)
+        .active()
+        .exclude(level=GoalLevel.VISION)
+        .with_context()
+        .order_by("path")
+    )
+    prefixes = {
+        goal.path[:end] for goal in goals for end in range(Goal.steplen, len(goal.path), Goal.steplen)
+    }
+    ancestors = {goal.path: goal for goal in Goal.objects.filter(path__in=prefixes).with_context()}
+    chains = []
+    for goal in goals:
+        steps = range(Goal.steplen, len(goal.path), Goal.steplen)
+        chains.append([ancestors[goal.path[:end]] for end in steps if goal.path[:end] in ancestors] + [goal])
+    vision = chains[0][0] if chains else Goal.objects.visions().active().valid_in(period).first()
+    return KitContent(unit=unit, period=period, vision=vision, chains=chains)
+
+
+def _text_box(slide, left, top, width, height, paragraphs, *, size, bold=False, color=INK):
+    frame = slide.shapes.add_textbox(left, top, width, height).text_frame
+    frame.word_wrap = True
+    for index, item in enumerate(paragraphs):
+        text, level = item if isinstance(item, tuple) else (item, 0)
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.level = min(level, 8)
+        paragraph.space_after = Pt(size * 0.4)
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size = Pt(size)
+        run.font.bold = bold
+        run.font.color.rgb = color
+    return frame
+
+
+def _slide(deck, title: str, notes: str):
+    slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
+    _text_box(
+        slide, MARGIN, Inches(0.4), WIDTH - 2 * MARGIN, Inches(1.1), [title], size=36, bold=True, color=ACCENT
+    )
+    slide.notes_slide.notes_text_frame.text = notes
+    return slide
+
+
+def _body_top() -> Emu:
+    return Inches(1.7)
+
+
+def _body_size(lines: list[str]) -> int:
+    # Long chains shrink a little, but never below what a projector shows legibly.
+    characters = sum(len(line) for line in lines)
+    return 24 if characters < 500 else 20
+
+
+def build_kit(content: KitContent) -> bytes:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = WIDTH, HEIGHT
+    body_width, body_height = WIDTH - 2 * MARGIN, HEIGHT - _body_top() - Inches(0.5)
+    vision_title = content.vision.title if content.vision else _("The vision")
+
+    slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
+    _text_box(
+        slide,
+        MARGIN,
+        Inches(1.6),
+        body_width,
+        Inches(1.6),
+        [content.unit.name],
+        size=44,
+        bold=True,
+        color=ACCENT,
+    )
+    _text_box(
+        slide,
+        MARGIN,
+        Inches(3.4),
+        body_width,
+        Inches(2.5),
+        [
+            _("Workshop on our shared vision: %(vision)s") % {"vision": vision_title},
+            _("Mandate period %(period)s") % {"period": content.period.name},
+        ],
+        size=28,
+    )
+    slide.notes_slide.notes_text_frame.text = _(
+        "Welcome the group. Today we talk about what the vision %(vision)s means for %(unit)s, "
+        "follow the red thread from the vision down to our own goals, and agree on what we will do."
+    ) % {"vision": vision_title, "unit": content.unit.name}
+
+    for chain in content.chains:
+        goal = chain[-1]
+        lines = [
+            (f"{step.get_level_display().capitalize()}: {step.title}", depth)
+            for depth, step in enumerate(chain)
+        ]
+        slide = _slide(
+            deck,
+            _("The red thread to: %(goal)s") % {"goal": goal.title},
+            _(
+                "Read the chain from the vision down to our goal “%(goal)s”. Ask the group: what does this "
+                "mean for us, and what do we already do that contributes?"
+            )
+            % {"goal": goal.title}
+            + (f"\n\n{goal.description}" if goal.description else ""),
+        )
+        _text_box(
+            slide,
+            MARGIN,
+            _body_top(),
+            body_width,
+            body_height,
+            lines,
+            size=_body_size([t for t, _l in lines]),
+        )
+
+    slide = _slide(
+        deck,
+        _("Questions for the dialogue"),
+        _("Take the questions one at a time. Let everyone speak before the group concludes."),
+    )
+    _text_box(slide, MARGIN, _body_top(), body_width, body_height, [str(q) for q in QUESTIONS], size=24)
+
+    slide = _slide(
+        deck,
+        _("Our notes"),
+        _(
+            "Write down what the group found important and what it will do, then record the workshop "
+            "on the dialogue page. Do not write down participants' names."
+        ),
+    )
+    _text_box(
+        slide,
+        MARGIN,
+        _body_top(),
+        body_width,
+        body_height,
+        [
+            _("What we found important:"),
+            "",
+            "",
+            _("What we will do:"),
+            "",
+            "",
+            _("Which of our goals it supports:"),
+        ],
+        size=24,
+    )
+
+    output = BytesIO()
+    deck.save(output)
+    return output.getvalue()
