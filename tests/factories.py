@@ -78,3 +78,88 @@ class GoalFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent, **kwargs):
         return services.goal_create(parent=parent, **kwargs)
+
+
+def _sample_pptx(slides=(("Bild 1", "Anteckning 1"),)) -> bytes:
+    from io import BytesIO
+
+    from pptx import Presentation
+
+    deck = Presentation()
+    for title, notes in slides:
+        slide = deck.slides.add_slide(deck.slide_layouts[5])
+        slide.shapes.title.text = title
+        if notes:
+            slide.notes_slide.notes_text_frame.text = notes
+    output = BytesIO()
+    deck.save(output)
+    return output.getvalue()
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    """Dialogue material uploaded through dialogue.services.material_upload."""
+
+    class Meta:
+        model = "dialogue.Material"
+
+    title = "NORRKÖPING tar plats – Ett dialogmaterial om vår gemensamma vision"
+    version = factory.Sequence(lambda n: f"{n + 1}.0")
+    file = factory.LazyFunction(lambda: _content_file(_sample_pptx(), "dialogmaterial.pptx"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from dialogue import services
+
+        return services.material_upload(material=model_class(**kwargs))
+
+
+def _content_file(data: bytes, name: str):
+    from django.core.files.base import ContentFile
+
+    return ContentFile(data, name=name)
+
+
+class LectureFactory(factory.django.DjangoModelFactory):
+    """The demo lecture video and captions, stored through dialogue.services.lecture_save."""
+
+    class Meta:
+        model = "dialogue.Lecture"
+
+    title = "Så blir en vision verklighet"
+    speaker = "Leif Denti"
+    affiliation = "Göteborgs universitet"
+    given_on = datetime.date(2025, 5, 28)
+    video = factory.LazyFunction(lambda: _demo_media("lecture-sample.webm"))
+    captions = factory.LazyFunction(lambda: _demo_media("lecture-sample.sv.vtt"))
+
+    @classmethod
+    def _create(cls, model_class, *args, chapters=(), **kwargs):
+        from dialogue import services
+        from dialogue.models import Chapter
+
+        lecture = services.lecture_save(lecture=model_class(**kwargs))
+        for start, title in chapters:
+            Chapter.objects.create(lecture=lecture, start=start, title=title)
+        return lecture
+
+
+def _demo_media(name: str):
+    from dialogue.demo import DEMO_MEDIA
+
+    return _content_file((DEMO_MEDIA / name).read_bytes(), name)
+
+
+class WorkshopFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "dialogue.Workshop"
+
+    unit = factory.SubFactory(UnitFactory)
+    held_on = datetime.date(2025, 9, 10)
+    facilitator = "Exempelchef"
+    important = "Att visionen syns i vardagen."
+    actions = "Vi följer upp i januari."
+
+    @factory.post_generation
+    def goals(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.goals.set(extracted)
