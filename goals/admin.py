@@ -38,7 +38,7 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
     readonly_fields = ["predecessor_link", "external_id"]
     actions = ["retire_selected"]
     fieldsets = [
-        (None, {"fields": ["title", "description", "level", "status", "owner"]}),
+        (None, {"fields": ["title", "description", "level", "status", "owner", "loaded_version"]}),
         (gettext_lazy("Validity"), {"fields": ["period", "until_period", "needs_relinking"]}),
         (gettext_lazy("Decision"), {"fields": ["decided_by", "decided_on", "case_number"]}),
         (gettext_lazy("Position in the tree"), {"fields": ["treebeard_position", "treebeard_ref_node"]}),
@@ -60,7 +60,11 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
             return
         changed = [name for name in form.changed_data if name in services.EDITABLE_FIELDS]
         if changed:
-            services.goal_update(goal=obj, **{name: getattr(obj, name) for name in changed})
+            services.goal_update(
+                goal=obj,
+                expected_version=form.cleaned_data.get("loaded_version"),
+                **{name: getattr(obj, name) for name in changed},
+            )
         if form.tree_changed():
             services.goal_move(goal=obj, target=parent_or_ref, position=position)
 

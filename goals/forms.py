@@ -2,16 +2,26 @@ from django import forms
 from django.core.exceptions import ValidationError
 from treebeard.forms import MoveNodeForm
 
-from goals import rules
+from goals import rules, services
 from goals.models import Goal, GoalLevel
 
 
 class GoalAdminForm(MoveNodeForm):
     """The admin's goal form: checks placement by the shared rules; never writes the tree itself."""
 
+    # The version the form was loaded with: a save over someone else's newer
+    # save is refused instead of silently undoing it. Optional, so that a
+    # crafted POST without it is still checked by every other rule.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
     class Meta:
         model = Goal
         exclude = ("path", "depth", "numchild", "predecessor")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
 
     def _set_ref_model_queryset(self, opts, instance):
         # Activities never take children, and a list of every goal would not
@@ -41,6 +51,13 @@ class GoalAdminForm(MoveNodeForm):
         super()._post_clean()
         if self.errors or "treebeard_position" not in self.cleaned_data:
             return
+        if self.instance.pk and self.cleaned_data.get("loaded_version") is not None:
+            conflict = services.goal_version_conflict(
+                goal=self.instance, version=self.cleaned_data["loaded_version"], moving=self.tree_changed()
+            )
+            if conflict:
+                self.add_error(None, ValidationError(conflict, code="edit_conflict"))
+                return
         if self.instance.pk and not self.tree_changed():
             parent = Goal.objects.get_parent(self.instance)
         else:

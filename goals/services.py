@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from goals import rules
+from goals.edit_conflicts import conflict_message
 from goals.models import Goal, GoalLevel, GoalLink, GoalStatus
 from vision.models import MandatePeriod, Unit
 
@@ -114,20 +115,42 @@ def goal_insert(*, parent: Goal | None, goal: Goal) -> Goal:
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, **changes) -> Goal:
-    """Change a goal's own fields; the tree position stays (see goal_move)."""
+def goal_update(*, goal: Goal, expected_version: int | None = None, **changes) -> Goal:
+    """Change a goal's own fields; the tree position stays (see goal_move).
+
+    With ``expected_version`` (the version the editor's form was loaded with)
+    the change is refused when someone else saved the goal in between.
+    """
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"goal_update cannot change {sorted(unknown)}")
     _lock_tree(exclusive=False)
     stored = _fresh(goal, lock=True)
+    if expected_version is not None and stored.version != expected_version:
+        raise ValidationError(conflict_message(stored, expected_version), code="edit_conflict")
     for name, value in changes.items():
         setattr(stored, name, value)
     stored.full_clean(exclude=TREE_FIELDS)
     rules.check_placement(stored, _parent_of(stored))
     rules.check_children_fit(stored)
-    stored.save(update_fields=[Goal._meta.get_field(name).attname for name in changes] or None)
+    stored.version += 1
+    stored.save(update_fields=[Goal._meta.get_field(name).attname for name in changes] + ["version"])
     return stored
+
+
+@transaction.atomic
+def goal_version_conflict(*, goal: Goal, version: int, moving: bool = False) -> str | None:
+    """Lock ``goal`` for the rest of the caller's transaction; say what changed since ``version``.
+
+    A form calls this while validating, inside the request's transaction, so
+    no one can save the goal between the check and the form's own save. The
+    tree lock is taken first, in the same order as the writes above take it.
+    """
+    _lock_tree(exclusive=moving)
+    stored = _fresh(goal, lock=True)
+    if stored.version == version:
+        return None
+    return conflict_message(stored, version)
 
 
 @transaction.atomic

@@ -1,0 +1,29 @@
+"""Build the POST a browser would send from an admin change page, as it was loaded."""
+
+
+def _field_data(form, data: dict) -> None:
+    for bound in form:
+        value = bound.value()
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            if value:
+                data[bound.html_name] = "on"
+            continue
+        if isinstance(value, list | tuple):
+            data[bound.html_name] = [str(v) for v in value]
+            continue
+        data[bound.html_name] = str(value) if not hasattr(value, "isoformat") else value.isoformat()
+
+
+def admin_form_data(response) -> dict:
+    """The main form and every inline formset of an admin add/change page, unchanged."""
+    data: dict = {}
+    context = response.context
+    _field_data(context["adminform"].form, data)
+    for inline in context["inline_admin_formsets"]:
+        formset = inline.formset
+        _field_data(formset.management_form, data)
+        for form in formset.forms:
+            _field_data(form, data)
+    return data

@@ -1,0 +1,97 @@
+"""No lost updates: a goal saved by someone else meanwhile refuses the stale form."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from goals import services
+from goals.models import Goal
+from tests.factories import UserFactory
+from tests.vision.admin_forms import admin_form_data
+
+
+@pytest.fixture
+def goal(small_tree):
+    return small_tree["first"]
+
+
+def change_url(goal):
+    return reverse("admin:goals_goal_change", args=[goal.pk])
+
+
+def test_the_change_form_carries_the_version_it_was_loaded_with(admin_client, goal):
+    """The admin's goal form holds the goal's current version in a hidden field."""
+    response = admin_client.get(change_url(goal))
+    assert response.status_code == 200
+    assert f'name="loaded_version" value="{goal.version}"' in response.content.decode()
+
+
+def test_each_save_raises_the_version(goal):
+    """goal_update raises the stored version by one on every save."""
+    before = goal.version
+    updated = services.goal_update(goal=goal, title="Ny titel")
+    assert updated.version == before + 1
+    assert Goal.objects.get(pk=goal.pk).version == before + 1
+
+
+def test_a_stale_service_call_is_refused_and_changes_nothing(goal):
+    """goal_update with an old expected_version raises and leaves the stored goal as it was."""
+    loaded = goal.version
+    services.goal_update(goal=goal, title="Först sparad", expected_version=loaded)
+    with pytest.raises(ValidationError) as refused:
+        services.goal_update(goal=goal, description="Skriver över", expected_version=loaded)
+    assert refused.value.code == "edit_conflict"
+    stored = Goal.objects.get(pk=goal.pk)
+    assert stored.title == "Först sparad"
+    assert stored.description == ""
+
+
+def test_the_second_of_two_conflicting_admin_saves_is_refused_with_what_changed(client, admin_client, goal):
+    """Two editors load the same goal; the first save wins, the second is refused and shown the change."""
+    first_editor = UserFactory(
+        username="anna", first_name="Anna", last_name="Andersson", is_staff=True, is_superuser=True
+    )
+    first = client.__class__()
+    first.force_login(first_editor)
+
+    loaded_by_first = admin_form_data(first.get(change_url(goal)))
+    loaded_by_second = admin_form_data(admin_client.get(change_url(goal)))
+
+    first_post = {**loaded_by_first, "title": "Solceller på alla skolor", "_save": "Save"}
+    response = first.post(change_url(goal), first_post)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+
+    second_post = {**loaded_by_second, "description": "Min ändring", "_save": "Save"}
+    response = admin_client.post(change_url(goal), second_post)
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "Solpaneler på skolor" in errors and "Solceller på alla skolor" in errors
+    assert "Anna Andersson" in errors
+
+    stored = Goal.objects.get(pk=goal.pk)
+    assert stored.title == "Solceller på alla skolor"
+    assert stored.description == ""
+    assert stored.version == goal.version + 1
+
+
+def test_saving_twice_from_fresh_forms_is_not_a_conflict(admin_client, goal):
+    """Reloading after a save gives the new version, and the next save goes through."""
+    for title in ["Första", "Andra"]:
+        data = admin_form_data(admin_client.get(change_url(goal)))
+        response = admin_client.post(change_url(goal), {**data, "title": title, "_save": "Save"})
+        assert response.status_code == 302
+    stored = Goal.objects.get(pk=goal.pk)
+    assert stored.title == "Andra"
+    assert stored.version == goal.version + 2
+
+
+def test_history_pages_name_the_user_who_saved(client, goal):
+    """The admin's history page of a goal shows who made each change."""
+    editor = UserFactory(username="granskare-lind", is_staff=True, is_superuser=True)
+    client.force_login(editor)
+    data = admin_form_data(client.get(change_url(goal)))
+    client.post(change_url(goal), {**data, "title": "Ändrad av granskaren", "_save": "Save"})
+    assert Goal.history.filter(id=goal.pk).latest().history_user == editor
+    response = client.get(reverse("admin:goals_goal_history", args=[goal.pk]))
+    assert response.status_code == 200
+    assert "granskare-lind" in response.content.decode()
