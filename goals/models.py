@@ -90,6 +90,59 @@ class GoalQuerySet(MP_NodeQuerySet):
         """Fetch what a listing shows of each goal in the same query."""
         return self.select_related("owner", "period", "until_period")
 
+    # Reads for the browsing pages. The tree is never read whole: by level,
+    # or the children of given nodes, each with how much sits below it.
+
+    def with_status(self, status: str | None):
+        """Goals of one status; None or "all" keeps every status."""
+        if status in (None, "", "all"):
+            return self
+        return self.filter(status=status)
+
+    def ancestors_of_each(self, goals) -> dict[str, "Goal"]:
+        """The ancestors of several goals in one query, keyed by path."""
+        paths = {
+            goal.path[:end] for goal in goals for end in range(Goal.steplen, len(goal.path), Goal.steplen)
+        }
+        return {goal.path: goal for goal in self.filter(path__in=paths)}
+
+    def children_of_any(self, parents):
+        """The children of any of ``parents`` (an empty queryset for none)."""
+        q = Q(pk__in=[])
+        for parent in parents:
+            q |= self.child_of_q(parent)
+        return self.filter(q)
+
+    def with_count_below(self, period: MandatePeriod, *, status: str | None = None, within=()):
+        """Annotate ``below``: how many goals valid in ``period`` sit under each goal.
+
+        ``within`` names the goals whose subtrees hold the rows: their constant
+        path prefixes let the database use the path index for the inner count,
+        so expanding a node reads that node's branch, not the whole tree.
+        """
+        inner = (
+            Goal.objects.valid_in(period)
+            .with_status(status)
+            .filter(path__startswith=models.OuterRef("path"), depth__gt=models.OuterRef("depth"))
+        )
+        if within:
+            prefix = Q(pk__in=[])
+            for goal in within:
+                prefix |= Q(path__startswith=goal.path)
+            inner = inner.filter(prefix)
+        count = inner.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
+        return self.annotate(below=models.functions.Coalesce(models.Subquery(count), 0))
+
+    def count_by_prefix(self, length: int) -> dict[str, int]:
+        """How many of these goals share each path prefix of ``length`` characters."""
+        rows = (
+            self.annotate(prefix=models.functions.Substr("path", 1, length))
+            .order_by()
+            .values("prefix")
+            .annotate(n=models.Count("pk"))
+        )
+        return {row["prefix"]: row["n"] for row in rows}
+
 
 class GoalManager(MP_NodeManager.from_queryset(GoalQuerySet)):
     def get_queryset(self):
