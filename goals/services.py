@@ -254,6 +254,7 @@ class CarryOverResult:
     per_unit: Counter = field(default_factory=Counter)
     relinking: list[Relinking] = field(default_factory=list)
     successors: dict[int, Goal] = field(default_factory=dict)
+    user: object = None
 
 
 @dataclass
@@ -292,7 +293,7 @@ def period_carry_over(
         )
     if not dry_run:
         _lock_tree(exclusive=True)
-    result = CarryOverResult(source=source, target=target, dry_run=dry_run)
+    result = CarryOverResult(source=source, target=target, dry_run=dry_run, user=user)
 
     rows = (
         Goal.objects.valid_in(source)
@@ -305,11 +306,13 @@ def period_carry_over(
         node = nodes[goal.path] = _Node(goal)
         successor = getattr(goal, "successor", None)
         if goal.is_valid_in(target):
-            node.image_path, node.image_id = goal.path, goal.pk
+            if goal.is_active:
+                node.image_path, node.image_id = goal.path, goal.pk
         elif successor is not None:
             if unit is None or goal.owner_id == unit.pk:
                 result.already_carried += 1
-            if successor.is_valid_in(target):
+            # A successor retired since, or placed in a later period, cannot take children now.
+            if successor.is_valid_in(target) and successor.is_active:
                 node.image_path, node.image_id = successor.path, successor.pk
         elif goal.is_active and goal.level != GoalLevel.VISION and (unit is None or goal.owner_id == unit.pk):
             node.is_candidate = True
@@ -414,20 +417,28 @@ def _add_to_numchild(counts: Counter) -> None:
 
 
 def _carry_links(result: CarryOverResult, nodes: dict[str, _Node], candidates: list[_Node]) -> None:
-    carried_ids = {node.goal.pk: node for node in candidates}
-    by_id = {node.goal.pk: node for node in nodes.values()}
+    """Copy the contribution links between goals that have counterparts in the target period.
+
+    A link is carried when its source is carried now, or when its target is
+    carried now and its source was carried earlier (unit by unit), so carrying
+    units one at a time links the same as carrying the whole period at once.
+    """
+    carried_now = {node.goal.pk for node in candidates}
+    image_of = {node.goal.pk: node.image_id for node in nodes.values() if node.image_id is not None}
     links = GoalLink.objects.filter(source__in=Goal.objects.valid_in(result.source).values("pk")).values_list(
         "source_id", "target_id"
     )
-    new_links = []
+    new_pairs = set()
     for source_id, target_id in links:
-        if source_id not in carried_ids:
+        if source_id not in carried_now and target_id not in carried_now:
             continue
-        target_node = by_id.get(target_id)
-        if target_node is None or target_node.image_id is None:
-            result.links_dropped += 1
+        source_image, target_image = image_of.get(source_id), image_of.get(target_id)
+        if source_image is None or target_image is None or source_image == source_id:
+            if source_id in carried_now:
+                result.links_dropped += 1
             continue
-        new_links.append(GoalLink(source_id=carried_ids[source_id].image_id, target_id=target_node.image_id))
+        new_pairs.add((source_image, target_image))
+    new_links = [GoalLink(source_id=source, target_id=target) for source, target in sorted(new_pairs)]
     if new_links:
-        bulk_create_with_history(new_links, GoalLink, batch_size=INSERT_BATCH)
+        bulk_create_with_history(new_links, GoalLink, batch_size=INSERT_BATCH, default_user=result.user)
     result.links_created = len(new_links)
