@@ -10,7 +10,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -32,6 +32,12 @@ from vision.models import MandatePeriod, Unit
 TREE_MAX_NODES = 2000
 BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="A query parameter was refused; says why.")
 NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No such object (or page).")
+# Path parameters as the URL converters accept them; anything else never
+# reaches the API and gets the site's HTML 404.
+SLUG = OpenApiParameter("slug", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}, OpenApiParameter.PATH)
+GOAL_ID = OpenApiParameter(
+    "id", {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}, OpenApiParameter.PATH
+)
 
 
 def parent_path(path: str) -> str:
@@ -65,7 +71,7 @@ class PeriodDetail(generics.RetrieveAPIView):
     serializer_class = PeriodSerializer
     lookup_field = "slug"
 
-    @extend_schema(responses={200: PeriodSerializer, 404: NOT_FOUND})
+    @extend_schema(parameters=[SLUG], responses={200: PeriodSerializer, 404: NOT_FOUND})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -83,7 +89,7 @@ class UnitDetail(generics.RetrieveAPIView):
     serializer_class = UnitSerializer
     lookup_field = "slug"
 
-    @extend_schema(responses={200: UnitSerializer, 404: NOT_FOUND})
+    @extend_schema(parameters=[SLUG], responses={200: UnitSerializer, 404: NOT_FOUND})
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -122,7 +128,7 @@ class GoalList(generics.ListAPIView):
 class GoalDetail(APIView):
     """A goal with its red thread: ancestors up to the vision, children, links and lineage."""
 
-    @extend_schema(responses={200: GoalDetailSerializer, 404: NOT_FOUND})
+    @extend_schema(parameters=[GOAL_ID], responses={200: GoalDetailSerializer, 404: NOT_FOUND})
     def get(self, request, pk: int):
         goal = get_object_or_404(Goal.objects.with_context(), pk=pk)
         ancestors = list(Goal.objects.ancestor_of(goal).with_context())

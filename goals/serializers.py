@@ -160,5 +160,5 @@ class TreeFilterSerializer(serializers.Serializer):
     period = serializers.SlugRelatedField(
         slug_field="slug", queryset=MandatePeriod.objects.all(), required=False
     )
-    root = serializers.IntegerField(required=False, min_value=1)
+    root = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     depth = serializers.IntegerField(required=False, min_value=1, max_value=50)
