@@ -1,0 +1,141 @@
+"""Benchmark: carrying a period of 10,000 goals over, next to a plain bulk insert of as many rows.
+
+Run:  .venv/bin/python -m tests.bench.bench_carry_over [--goals 10000] [--small 2000]
+      DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python -m tests.bench.bench_carry_over
+
+Works in a throw-away test database (test_<name>; a temporary file on SQLite).
+For each size: build the period with `generate_goals --goals N --periods 1`,
+time a plain `Goal.objects.bulk_create` of N rows (then roll it back), then
+time `period_carry_over` into the next period and check the tree. The target:
+carry-over at most 5x the plain insert, and its queries other than the INSERT
+batches (which any bulk insert of N rows needs) the same at both sizes, i.e.
+not growing with the number of goals per level.
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+
+import django
+
+TARGET_RATIO = 5.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--goals", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=2_000, help="The second size, for the query counts.")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vision.settings")
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        # A file, not the test runner's in-memory default: closer to a real installation.
+        test_file = os.path.join(tempfile.mkdtemp(), "bench_carry_over.sqlite3")
+        connection.settings_dict["TEST"]["NAME"] = test_file
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        print(f"database: {connection.vendor}")
+        results = [run_once(args.small), run_once(args.goals)]
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+    small, large = results
+    ok = True
+    for result in results:
+        print(
+            f"{result['goals']:>6} goals ({result['per_level']}):\n"
+            f"    plain bulk insert  {result['insert_s']:7.3f} s  {result['insert_q']:4d} queries\n"
+            f"    carry-over         {result['carry_s']:7.3f} s  {result['carry_q']:4d} queries "
+            f"({result['carry_other_q']} besides INSERT batches; {result['relinking']} flagged)\n"
+            f"    ratio carry-over / plain insert: {result['ratio']:.2f}x (target <= {TARGET_RATIO:.0f}x)"
+        )
+        ok = ok and result["ratio"] <= TARGET_RATIO and result["tree_ok"]
+    constant = small["carry_other_q"] == large["carry_other_q"]
+    print(
+        f"queries besides INSERT batches: {small['carry_other_q']} at {small['goals']} goals, "
+        f"{large['carry_other_q']} at {large['goals']} goals: {'constant' if constant else 'GROWS'}"
+    )
+    print("RESULT:", "within target" if ok and constant else "MISSES the target")
+    return 0 if ok and constant else 1
+
+
+def run_once(goals: int) -> dict:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from goals.models import Goal, GoalLevel
+    from goals.services import period_carry_over
+    from goals.tree_check import find_problems
+    from vision.models import MandatePeriod
+
+    with transaction.atomic():
+        call_command("generate_goals", goals=goals, periods=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        source = MandatePeriod.objects.get(is_current=True)
+        target = MandatePeriod.objects.create(
+            slug="bench-next",
+            name="bench next",
+            start=datetime.date(source.end.year + 1, 1, 1),
+            end=datetime.date(source.end.year + 4, 12, 31),
+        )
+        per_level = Counter(Goal.objects.valid_in(source).values_list("level", flat=True))
+        count = sum(n for level, n in per_level.items() if level != GoalLevel.VISION)
+        template = list(Goal.objects.valid_in(source).exclude(level=GoalLevel.VISION).order_by("path"))
+
+        # The plain insert: the same number of rows, paths computed beforehand, nothing else.
+        with transaction.atomic():
+            rows = [
+                Goal(
+                    path=f"ZZZZ{Goal._int2str(n + 1).rjust(Goal.steplen, '0')}",
+                    depth=2,
+                    numchild=0,
+                    title=goal.title,
+                    description=goal.description,
+                    level=goal.level,
+                    owner_id=goal.owner_id,
+                    period=target,
+                    decided_by=goal.decided_by,
+                    case_number=goal.case_number,
+                )
+                for n, goal in enumerate(template)
+            ]
+            with CaptureQueriesContext(connection) as insert_queries:
+                started = time.perf_counter()
+                Goal.objects.bulk_create(rows, batch_size=1000)
+                insert_s = time.perf_counter() - started
+            transaction.set_rollback(True)
+
+        with CaptureQueriesContext(connection) as carry_queries:
+            started = time.perf_counter()
+            result = period_carry_over(source=source, target=target)
+            carry_s = time.perf_counter() - started
+        tree_ok = find_problems() == []
+        assert result.created == count, (result.created, count)
+        transaction.set_rollback(True)
+
+    other = [q for q in carry_queries.captured_queries if not q["sql"].lstrip().upper().startswith("INSERT")]
+    return {
+        "goals": count,
+        "per_level": ", ".join(
+            f"{level} {per_level[level]}" for level in GoalLevel.values if per_level[level]
+        ),
+        "insert_s": insert_s,
+        "insert_q": len(insert_queries.captured_queries),
+        "carry_s": carry_s,
+        "carry_q": len(carry_queries.captured_queries),
+        "carry_other_q": len(other),
+        "relinking": len(result.relinking),
+        "ratio": carry_s / insert_s,
+        "tree_ok": tree_ok,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
