@@ -1,0 +1,78 @@
+"""Provisioning roles from scripts: grant USERNAME --unit SLUG --role editor|viewer."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.factories import UnitFactory, UserFactory
+from vision.models import UnitMembership, UnitRole
+from vision.services import EDITOR_PERMISSIONS, membership_grant, membership_revoke
+
+
+@pytest.fixture
+def person(db):
+    return UserFactory(username="kajsa")
+
+
+def test_grant_editor_gives_membership_staff_and_the_admin_permissions(person, office):
+    """An editor can open the admin and has every model permission goals and links need."""
+    call_command("grant", "kajsa", "--unit", office.slug, "--role", "editor")
+    person.refresh_from_db()
+    assert person.is_staff
+    assert UnitMembership.objects.get(user=person, unit=office).role == UnitRole.EDITOR
+    person = type(person).objects.get(pk=person.pk)  # a fresh permission cache
+    assert all(person.has_perm(name) for name in EDITOR_PERMISSIONS)
+    assert not person.has_perm("vision.change_unit")
+
+
+def test_grant_viewer_gives_no_admin_access(person, office):
+    call_command("grant", "kajsa", "--unit", office.slug, "--role", "viewer")
+    person.refresh_from_db()
+    assert not person.is_staff
+    assert UnitMembership.objects.get(user=person, unit=office).role == UnitRole.VIEWER
+
+
+def test_grant_twice_changes_the_role_without_a_second_membership(person, office):
+    call_command("grant", "kajsa", "--unit", office.slug, "--role", "editor")
+    call_command("grant", "kajsa", "--unit", office.slug, "--role", "viewer")
+    assert UnitMembership.objects.filter(user=person).count() == 1
+    person = type(person).objects.get(pk=person.pk)
+    assert not person.is_staff
+    assert not person.has_perm("goals.change_goal")
+
+
+def test_an_editor_of_two_units_stays_staff_when_one_role_goes(person, office, council):
+    membership_grant(user=person, unit=office, role=UnitRole.EDITOR)
+    membership_grant(user=person, unit=council, role=UnitRole.EDITOR)
+    membership_revoke(user=person, unit=office)
+    person = type(person).objects.get(pk=person.pk)
+    assert person.is_staff and person.has_perm("goals.change_goal")
+
+
+def test_a_superuser_keeps_staff_when_demoted_to_viewer(office):
+    boss = UserFactory(username="chef", is_staff=True, is_superuser=True)
+    membership_grant(user=boss, unit=office, role=UnitRole.VIEWER)
+    boss.refresh_from_db()
+    assert boss.is_staff
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["nobody", "--unit", "utbildningskontoret", "--role", "editor"], "No user named 'nobody'"),
+        (["kajsa", "--unit", "no-such-unit", "--role", "editor"], "No unit with the slug 'no-such-unit'"),
+    ],
+)
+def test_grant_refuses_unknown_names_clearly(person, office, arguments, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("grant", *arguments)
+    assert not UnitMembership.objects.exists()
+
+
+def test_grant_refuses_an_unknown_role(person, office):
+    with pytest.raises(CommandError):
+        call_command("grant", "kajsa", "--unit", office.slug, "--role", "owner")
+
+
+def test_membership_grant_refuses_an_unknown_role(person):
+    with pytest.raises(ValueError, match="Unknown role"):
+        membership_grant(user=person, unit=UnitFactory(), role="owner")
