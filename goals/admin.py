@@ -3,15 +3,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.urls import reverse
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 
-from goals import services
+from goals import permissions, services
 from goals.forms import GoalAdminForm
 from goals.models import Goal, GoalLink
+from vision.models import MandatePeriod, Unit
 
 
 class GoalLinkInline(admin.TabularInline):
@@ -27,6 +30,58 @@ def message_of(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+class EditorGoalAdminForm(GoalAdminForm):
+    """The goal form for a unit editor: own units as owners, allowed parents only, as a child.
+
+    The parent field validates against every goal so that a crafted choice
+    reaches the rules and is refused with a reason, not "Select a valid choice".
+    """
+
+    user = None  # set by GoalAdmin.get_form
+    period_hint = None
+
+    def _get_initial(self, instance):
+        return {"treebeard_ref_node": Goal.objects.get_parent(instance), "treebeard_position": "last-child"}
+
+    def _set_ref_model_queryset(self, opts, instance):
+        field = self.fields["treebeard_ref_node"]
+        field.queryset = Goal.objects.all()
+        goal = instance if instance is not None else Goal()
+        period = goal.period if goal.period_id else self.period_hint
+        offered = permissions.parent_choices(self.user, goal, period)
+        field.choices = [("", "---------")] + [
+            (
+                parent.pk,
+                format_html(
+                    "{}{} ({})", "\u00a0" * 4 * (parent.depth - 1), parent.title, parent.owner or "–"
+                ),
+            )
+            for parent in offered
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["treebeard_position"].choices = [("last-child", _("Child of"))]
+        self.fields["treebeard_ref_node"].label = _("Parent goal")
+        owner = self.fields["owner"]
+        owner.queryset = Unit.objects.editable_by(self.user)
+        owner.required = True
+        owner.error_messages["invalid_choice"] = _(
+            "You are not an editor of that unit: choose one of your own units."
+        )
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors or "treebeard_position" not in self.cleaned_data:
+            return
+        try:
+            permissions.check_owner_allowed(self.user, self.instance.owner)
+            if not self.instance.pk or self.tree_changed():
+                permissions.check_placement_allowed(self.user, self.instance, self.prospective_parent())
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
 @admin.register(Goal)
 class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
     form = GoalAdminForm
@@ -37,6 +92,7 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
     list_select_related = ["owner", "period", "until_period"]
     readonly_fields = ["predecessor_link", "external_id"]
     actions = ["retire_selected"]
+    change_list_template = "admin/goals/goal/tree_change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "description", "level", "status", "owner", "loaded_version"]}),
         (gettext_lazy("Validity"), {"fields": ["period", "until_period", "needs_relinking"]}),
@@ -50,6 +106,43 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
         if goal.predecessor_id is None:
             return "–"
         return f"{goal.predecessor.title} ({goal.predecessor.period})"
+
+    def get_queryset(self, request):
+        return permissions.editable_goals(request.user, super().get_queryset(request))
+
+    def is_filtered(self, request) -> bool:
+        # An editor's goals sit deep in the tree, below goals they cannot open:
+        # they get the flat list of their own goals, not the tree from its roots.
+        return not request.user.is_superuser or super().is_filtered(request)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit_goal(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit_goal(request.user, obj))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or permissions.can_edit_goal(request.user, obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if not request.user.is_superuser:
+            # Made per request: the admin instantiates the form itself, without our arguments.
+            kwargs["form"] = type(
+                "EditorGoalAdminForm",
+                (EditorGoalAdminForm,),
+                {"user": request.user, "period_hint": _period_hint(request)},
+            )
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        if _is_link_target_autocomplete(request):
+            # An editor links their goals to other units' goals too; the link
+            # rules, not ownership, decide which targets are acceptable.
+            queryset = Goal.objects.active().with_context()
+        return super().get_search_results(request, queryset, search_term)
 
     def save_model(self, request, obj, form, change):
         parent_or_ref, position = form.tree_target()
@@ -98,6 +191,16 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
         description=gettext_lazy("Retire selected goals with their sub-goals"), permissions=["change"]
     )
     def retire_selected(self, request, queryset):
+        for goal in queryset:
+            foreign = permissions.editable_goals(request.user, Goal.objects.descendant_of(goal)).count()
+            if foreign != Goal.objects.descendant_of(goal).count():
+                self.message_user(
+                    request,
+                    _("“%(goal)s” has sub-goals of units you do not edit: ask an administrator to retire it.")
+                    % {"goal": goal.title},
+                    messages.ERROR,
+                )
+                return
         with transaction.atomic():
             retired = sum(services.goal_retire(goal=goal, user=request.user) for goal in queryset)
         self.message_user(request, _("%(count)d goals retired.") % {"count": retired}, messages.SUCCESS)
@@ -122,6 +225,8 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
             raise PermissionDenied
         position = "last-child" if form.cleaned_data["relation"] == "child" else "left"
         try:
+            new_parent = target if position == "last-child" else Goal.objects.get_parent(target)
+            permissions.check_placement_allowed(request.user, node, new_parent)
             services.goal_move(goal=node, target=target, position=position)
         except ValidationError as error:
             # The script reloads the page on an error status, showing this message.
@@ -130,6 +235,93 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
         messages.info(request, _("Moved “%(goal)s”.") % {"goal": node.title})
         return HttpResponse("OK")
 
+    def get_urls(self):
+        carry_over = path(
+            "carry-over/",
+            self.admin_site.admin_view(self.carry_over_view),
+            name="goals_goal_carry_over",
+        )
+        return [carry_over, *super().get_urls()]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_carry_over": permissions.can_carry_over(request.user)}
+        return super().changelist_view(request, extra_context)
+
+    def carry_over_view(self, request):
+        """Carry a period over: the form, then the plan (a dry run), then the real run on confirmation."""
+        if not permissions.can_carry_over(request.user):
+            raise PermissionDenied
+        form = CarryOverForm(request.POST or None)
+        plan = None
+        if request.method == "POST" and form.is_valid():
+            arguments = {
+                "source": form.cleaned_data["source"],
+                "target": form.cleaned_data["target"],
+                "unit": form.cleaned_data["unit"],
+                "user": request.user,
+            }
+            try:
+                if "confirm" in request.POST:
+                    result = services.period_carry_over(**arguments, dry_run=False)
+                    self.message_user(request, carry_over_summary(result), messages.SUCCESS)
+                    return HttpResponseRedirect(
+                        reverse("admin:goals_goal_changelist") + f"?period__id__exact={result.target.pk}"
+                    )
+                plan = services.period_carry_over(**arguments, dry_run=True)
+            except ValidationError as error:
+                form.add_error(None, error)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Carry goals over to the next period"),
+            "form": form,
+            "plan": plan,
+        }
+        return TemplateResponse(request, "admin/goals/goal/carry_over.html", context)
+
+
+class CarryOverForm(forms.Form):
+    source = forms.ModelChoiceField(queryset=MandatePeriod.objects.all(), label=gettext_lazy("From period"))
+    target = forms.ModelChoiceField(queryset=MandatePeriod.objects.all(), label=gettext_lazy("To period"))
+    unit = forms.ModelChoiceField(
+        queryset=Unit.objects.all(),
+        required=False,
+        label=gettext_lazy("Only this unit"),
+        empty_label=gettext_lazy("All units"),
+    )
+
+
+def carry_over_summary(result: services.CarryOverResult) -> str:
+    return _(
+        "%(created)d goals carried over from %(source)s to %(target)s; %(relinking)d need re-linking; "
+        "%(already)d were already carried."
+    ) % {
+        "created": result.created,
+        "source": result.source,
+        "target": result.target,
+        "relinking": len(result.relinking),
+        "already": result.already_carried,
+    }
+
+
+def _period_hint(request) -> MandatePeriod | None:
+    """The period a new goal will belong to, for offering parents before it has one."""
+    period_id = request.GET.get("period") or request.POST.get("period")
+    if period_id and str(period_id).isdigit():
+        found = MandatePeriod.objects.filter(pk=period_id).first()
+        if found:
+            return found
+    return MandatePeriod.objects.current()
+
+
+def _is_link_target_autocomplete(request) -> bool:
+    return (
+        request.path.endswith("/autocomplete/")
+        and request.GET.get("app_label") == "goals"
+        and request.GET.get("model_name") == "goallink"
+        and request.GET.get("field_name") == "target"
+    )
+
 
 @admin.register(GoalLink)
 class GoalLinkAdmin(SimpleHistoryAdmin):
@@ -137,3 +329,20 @@ class GoalLinkAdmin(SimpleHistoryAdmin):
     search_fields = ["source__title", "target__title"]
     autocomplete_fields = ["source", "target"]
     list_select_related = ["source", "target"]
+
+    # Editors add and remove links on their own goals' pages (the inline);
+    # this free-standing list could reach any unit's goals.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
