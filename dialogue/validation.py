@@ -211,7 +211,7 @@ def inspect_video(upload) -> FileFacts:
 
 def parse_webvtt(text: str) -> list[tuple[float, float, str]]:
     """Return the cues of a WebVTT document, or raise ValidationError naming the bad line."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if not lines or not VTT_HEADER.match(lines[0]):
         raise ValidationError(
             _("The captions are not WebVTT: the first line must be “WEBVTT”."), code="not_webvtt"

@@ -152,6 +152,7 @@ def _demo_media(name: str):
 class WorkshopFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "dialogue.Workshop"
+        skip_postgeneration_save = True
 
     unit = factory.SubFactory(UnitFactory)
     held_on = datetime.date(2025, 9, 10)
