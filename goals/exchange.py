@@ -1,0 +1,340 @@
+"""Goal files: what export_goals writes and import_goals reads (CSV, xlsx, JSON).
+
+One row per goal, in tree order (every parent before its children), with the
+columns of COLUMNS. References are by stable keys, never database ids: the
+goal's and its parent's external id (a UUID), the owner unit's slug, the period
+slugs. The vision is a row of its own (no parent), so a file carries its whole
+tree; units and periods are not in the file and must exist where it is imported
+(an unknown one is an error on its line).
+
+The three formats hold the same rows and are written byte for byte the same
+for the same goals: CSV in UTF-8 (with a BOM, so Excel shows å, ä, ö) and CRLF
+line ends; xlsx with fixed timestamps inside; JSON as a list with one goal per
+line. Reading gives SourceRows that carry the line each came from, for errors.
+"""
+
+import csv
+import datetime
+import io
+import json
+import zipfile
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.writer.excel import ExcelWriter
+
+from goals.models import Goal
+from vision.models import MandatePeriod
+
+COLUMNS = [
+    "external_id",
+    "parent_external_id",
+    "level",
+    "title",
+    "description",
+    "status",
+    "owner_unit",
+    "period",
+    "until_period",
+    "decided_by",
+    "decided_on",
+    "case_number",
+]
+FORMATS = ("csv", "xlsx", "json")
+# Inside an xlsx every part carries a timestamp; a fixed one makes two exports
+# of the same goals identical files.
+FIXED_TIME = datetime.datetime(2000, 1, 1)
+SHEET_TITLE = "goals"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why a row (or the whole file, line 1) was refused."""
+
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        return _("line %(line)s, column %(column)s: %(reason)s") % {
+            "line": self.line,
+            "column": self.column or "–",
+            "reason": self.reason,
+        }
+
+
+class FileRefused(Exception):
+    """The file cannot be read as goal rows; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class SourceRow:
+    line: int
+    values: dict[str, str] = field(default_factory=dict)
+
+
+def format_of(filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix not in FORMATS:
+        raise FileRefused(
+            [
+                RowError(
+                    1, "", _("Unknown file type “%(name)s”: use .csv, .xlsx or .json.") % {"name": filename}
+                )
+            ]
+        )
+    return suffix
+
+
+# Export
+
+
+def export_rows(period: MandatePeriod) -> list[dict[str, str]]:
+    """The goals valid in ``period`` in tree order, as rows of strings ("" for none)."""
+    parent = Goal.objects.order_by().filter(
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Goal.steplen)
+    )
+    goals = (
+        Goal.objects.valid_in(period)
+        .with_context()
+        .annotate(parent_external_id=Subquery(parent.values("external_id")[:1]))
+        .order_by("path")
+    )
+    return [row_of(goal) for goal in goals]
+
+
+def row_of(goal: Goal) -> dict[str, str]:
+    return {
+        "external_id": str(goal.external_id),
+        "parent_external_id": str(goal.parent_external_id or ""),
+        "level": goal.level,
+        "title": goal.title,
+        "description": goal.description,
+        "status": goal.status,
+        "owner_unit": goal.owner.slug if goal.owner_id else "",
+        "period": goal.period.slug if goal.period_id else "",
+        "until_period": goal.until_period.slug if goal.until_period_id else "",
+        "decided_by": goal.decided_by,
+        "decided_on": goal.decided_on.isoformat() if goal.decided_on else "",
+        "case_number": goal.case_number,
+    }
+
+
+def write(rows: list[dict[str, str]], fmt: str) -> bytes:
+    return {"csv": write_csv, "xlsx": write_xlsx, "json": write_json}[fmt](rows)
+
+
+def write_csv(rows: list[dict[str, str]]) -> bytes:
+    out = io.StringIO(newline="")
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_json(rows: list[dict[str, str]]) -> bytes:
+    lines = [json.dumps({c: row[c] for c in COLUMNS}, ensure_ascii=False) for row in rows]
+    return ("[\n" + ",\n".join(lines) + ("\n" if lines else "") + "]\n").encode("utf-8")
+
+
+def write_xlsx(rows: list[dict[str, str]], columns: list[str] = COLUMNS, title: str = SHEET_TITLE) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line, row in enumerate(rows, start=2):
+        for position, name in enumerate(columns, start=1):
+            if row[name]:
+                cell = sheet.cell(line, position, row[name])
+                # Text stays text: a title starting with "=" is no formula.
+                cell.data_type = "s"
+    sheet.freeze_panes = "A2"
+    workbook.properties.created = workbook.properties.modified = FIXED_TIME
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    return _with_fixed_timestamps(raw.getvalue())
+
+
+def _with_fixed_timestamps(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+# Import: reading
+
+
+def read(data: bytes, fmt: str) -> list[SourceRow]:
+    """The rows of a goal file, or FileRefused saying where it cannot be read."""
+    rows = {"csv": read_csv, "xlsx": read_xlsx, "json": read_json}[fmt](data)
+    return rows
+
+
+def _check_header(header: list[str], line: int = 1) -> None:
+    errors = []
+    for position, name in enumerate(header, start=1):
+        if name not in COLUMNS:
+            errors.append(RowError(line, name or str(position), _("Unknown column.")))
+    for name in COLUMNS:
+        if name not in header:
+            errors.append(RowError(line, name, _("The column is missing.")))
+    if len(set(header)) != len(header):
+        errors.append(RowError(line, "", _("A column appears twice in the header.")))
+    if errors:
+        raise FileRefused(errors)
+
+
+def read_csv(data: bytes) -> list[SourceRow]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise FileRefused(
+            [
+                RowError(
+                    line,
+                    str(column),
+                    _("The file is not UTF-8 (byte %(byte)s at character %(column)s): save it as CSV UTF-8.")
+                    % {"byte": f"0x{data[error.start]:02x}", "column": column},
+                )
+            ]
+        ) from None
+    if "\x00" in text:
+        raise FileRefused([RowError(1, "", _("The file is not a text file (it contains NUL bytes)."))])
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileRefused([RowError(1, "", _("The file is empty."))]) from None
+    _check_header(header)
+    rows, errors, line = [], [], reader.line_num + 1
+    try:
+        for record in reader:
+            start, line = line, reader.line_num + 1
+            if not any(value.strip() for value in record):
+                continue
+            if len(record) != len(header):
+                errors.append(
+                    RowError(
+                        start,
+                        "",
+                        _("The row has %(found)s fields; the header has %(expected)s.")
+                        % {"found": len(record), "expected": len(header)},
+                    )
+                )
+                continue
+            rows.append(SourceRow(start, dict(zip(header, record, strict=True))))
+    except csv.Error as error:
+        errors.append(RowError(line, "", _("The CSV cannot be read: %(error)s") % {"error": error}))
+    if errors:
+        raise FileRefused(errors)
+    return rows
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> list[SourceRow]:
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
+        raise FileRefused([RowError(1, "", _("The file is not an xlsx workbook."))]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        records = sheet.iter_rows(values_only=True)
+        header = [_cell_text(v) for v in next(records, ())]
+        while header and header[-1] == "":
+            header.pop()
+        if not header:
+            raise FileRefused([RowError(1, "", _("The file is empty."))])
+        _check_header(header)
+        rows = []
+        for line, record in enumerate(records, start=2):
+            values = [_cell_text(v) for v in record]
+            if not any(v.strip() for v in values):
+                continue
+            values = (values + [""] * len(header))[: len(header)]
+            rows.append(SourceRow(line, dict(zip(header, values, strict=True))))
+        return rows
+    finally:
+        workbook.close()
+
+
+def read_json(data: bytes) -> list[SourceRow]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise FileRefused([RowError(line, "", _("The file is not UTF-8."))]) from None
+    decoder = json.JSONDecoder()
+
+    def line_at(index: int) -> int:
+        return text.count("\n", 0, index) + 1
+
+    def skip_space(index: int) -> int:
+        while index < len(text) and text[index] in " \t\r\n":
+            index += 1
+        return index
+
+    index = skip_space(0)
+    if index >= len(text) or text[index] != "[":
+        raise FileRefused([RowError(line_at(index), "", _("The file must be a JSON list of goals."))])
+    rows: list[SourceRow] = []
+    index = skip_space(index + 1)
+    if index < len(text) and text[index] == "]":
+        return rows
+    while True:
+        start = index
+        try:
+            record, index = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as error:
+            raise FileRefused(
+                [RowError(error.lineno, str(error.colno), _("Broken JSON: %(error)s") % {"error": error.msg})]
+            ) from None
+        if not isinstance(record, dict):
+            raise FileRefused([RowError(line_at(start), "", _("Each goal must be a JSON object."))])
+        _check_header(list(record), line_at(start))
+        values = {}
+        for name in COLUMNS:
+            value = record[name]
+            if value is not None and not isinstance(value, str):
+                raise FileRefused([RowError(line_at(start), name, _("The value must be text or null."))])
+            values[name] = value or ""
+        rows.append(SourceRow(line_at(start), values))
+        index = skip_space(index)
+        if index < len(text) and text[index] == ",":
+            index = skip_space(index + 1)
+            continue
+        if index < len(text) and text[index] == "]":
+            if skip_space(index + 1) != len(text):
+                raise FileRefused([RowError(line_at(index), "", _("Text after the end of the list."))])
+            return rows
+        raise FileRefused([RowError(line_at(index), "", _("Expected “,” or “]” after a goal."))])
