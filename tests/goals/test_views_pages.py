@@ -194,3 +194,16 @@ def test_no_page_carries_inline_script_or_style(reader, small_tree):
         assert not re.search(r"<[^>]*\son[a-z]+=", html), url
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), url
         assert not re.search(r"<style", html), url
+
+
+def test_pages_speak_swedish_by_default(client, small_tree):
+    """Swedish is the default language; the catalogue translates the page chrome and the labels."""
+    client.force_login(UserFactory(username="lasare"))
+    tree = text_of(client.get("/goals/"))
+    assert "Mål 2023–2026" in tree
+    assert "övergripande mål (KF)" in tree and "2 mål under" in tree
+    goal = text_of(client.get(f"/goals/{small_tree['first'].pk}/"))
+    assert "Ägande enhet Utbildningskontoret" in goal
+    assert "Ändringshistorik" in goal and "Över mandatperioderna" in goal
+    home = text_of(client.get("/"))
+    assert "Så tillämpas visionen" in home and "Respekt" in home and "Delaktighet" in home
