@@ -1,0 +1,373 @@
+"""Who may open what: every URL pattern × anonymous, viewer, editor of unit A, editor of unit B, administrator.
+
+The patterns come from the URL resolver, so a new view without an entry here
+fails the test, and none can slip through unreviewed. Each entry builds a
+concrete URL from objects made with the factories and states the status each
+role must get. Admin pages are generated per registered model: a model newly
+registered in the admin needs its row in ADMIN_MODELS.
+
+Run with MATRIX_PRINT=FILE to write what each role actually gets into FILE, for review.
+"""
+
+import datetime
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from rest_framework.authtoken.models import Token
+
+from goals.models import GoalLink
+from tests.factories import (
+    GoalFactory,
+    LectureFactory,
+    MaterialFactory,
+    PeriodFactory,
+    UnitFactory,
+    UserFactory,
+    WorkshopFactory,
+)
+from vision.models import UnitMembership, UnitRole
+from vision.services import membership_grant
+
+ROLES = ("anonymous", "viewer", "editor_a", "editor_b", "admin")
+
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def expect(anonymous, viewer, editor_a, editor_b, admin) -> dict[str, int]:
+    return dict(zip(ROLES, (anonymous, viewer, editor_a, editor_b, admin), strict=True))
+
+
+@dataclass
+class World:
+    unit_a: object
+    unit_b: object
+    period: object
+    goal_a: object
+    goal_b: object
+    link_a: object
+    material: object
+    lecture: object
+    workshop_a: object
+    users: dict
+
+
+# Every signed-in user reads everything; only the sign-in pages, /healthz and the
+# accessibility statement are open to anonymous visitors.
+PAGE = expect(302, 200, 200, 200, 200)
+OPEN = expect(200, 200, 200, 200, 200)
+API = expect(401, 200, 200, 200, 200)
+
+# Pages outside the admin: route -> (URL builder, expected statuses).
+PAGES = {
+    "healthz": (lambda w: "/healthz", OPEN),
+    "i18n/setlang/": (lambda w: "/i18n/setlang/?next=/goals/", expect(302, 302, 302, 302, 302)),
+    "accounts/login/": (lambda w: "/accounts/login/", OPEN),
+    # Signing out is a POST; a GET is refused for everyone signed in.
+    "accounts/logout/": (lambda w: "/accounts/logout/", expect(302, 405, 405, 405, 405)),
+    # Single sign-on is not configured in tests (tests/test_oidc.py switches it on).
+    "oidc/authenticate/": (lambda w: "/oidc/authenticate/", expect(404, 404, 404, 404, 404)),
+    "oidc/callback/": (lambda w: "/oidc/callback/", expect(404, 404, 404, 404, 404)),
+    "": (lambda w: "/", PAGE),
+    "goals/": (lambda w: "/goals/", PAGE),
+    "goals/<int:pk>/": (lambda w: f"/goals/{w.goal_a.pk}/", PAGE),
+    # Asked for by htmx; a plain request is sent to the tree page.
+    "goals/<int:pk>/children/": (
+        lambda w: (f"/goals/{w.goal_a.pk}/children/", {"HTTP_HX_REQUEST": "true"}),
+        PAGE,
+    ),
+    "units/<slug:slug>/": (lambda w: f"/units/{w.unit_a.slug}/", PAGE),
+    "search/": (lambda w: "/search/?q=skola", PAGE),
+    "accessibility/": (lambda w: "/accessibility/", OPEN),
+    "periods/compare/": (lambda w: "/periods/compare/", PAGE),
+    # Sends the user on to the current period's coverage.
+    "periods/coverage/": (lambda w: "/periods/coverage/", expect(302, 302, 302, 302, 302)),
+    "periods/<slug:slug>/coverage/": (lambda w: f"/periods/{w.period.slug}/coverage/", PAGE),
+    # The re-linking queue is for editors; another unit's goal is not found at all.
+    "relinking/": (lambda w: "/relinking/", expect(302, 403, 200, 200, 200)),
+    "relinking/<int:pk>/": (lambda w: f"/relinking/{w.goal_a.pk}/", expect(302, 403, 200, 404, 200)),
+    "media/<path:name>": (lambda w: f"/media/{w.material.file.name}", PAGE),
+    "dialogue/": (lambda w: "/dialogue/", PAGE),
+    # The kit form's target redirects to the chosen unit's kit.
+    "dialogue/kit/": (lambda w: f"/dialogue/kit/?unit={w.unit_a.slug}", expect(302, 302, 302, 302, 302)),
+    "dialogue/kit/<slug:slug>/": (lambda w: f"/dialogue/kit/{w.unit_a.slug}/", PAGE),
+    # Any member of the unit records its work group's workshop (the viewer is a member of unit A).
+    "dialogue/units/<slug:slug>/workshops/new/": (
+        lambda w: f"/dialogue/units/{w.unit_a.slug}/workshops/new/",
+        expect(302, 200, 200, 403, 200),
+    ),
+    "api/dialogue/^materials/$": (lambda w: "/api/dialogue/materials/", API),
+    "api/dialogue/^materials/(?P<pk>[^/.]+)/$": (lambda w: f"/api/dialogue/materials/{w.material.pk}/", API),
+    "api/dialogue/^lectures/$": (lambda w: "/api/dialogue/lectures/", API),
+    "api/dialogue/^lectures/(?P<pk>[^/.]+)/$": (lambda w: f"/api/dialogue/lectures/{w.lecture.pk}/", API),
+    "api/periods/": (lambda w: "/api/periods/", API),
+    "api/periods/<slug:slug>/": (lambda w: f"/api/periods/{w.period.slug}/", API),
+    "api/units/": (lambda w: "/api/units/", API),
+    "api/units/<slug:slug>/": (lambda w: f"/api/units/{w.unit_a.slug}/", API),
+    "api/goals/": (lambda w: "/api/goals/", API),
+    "api/goals/<int:pk>/": (lambda w: f"/api/goals/{w.goal_a.pk}/", API),
+    "api/tree/": (lambda w: "/api/tree/", API),
+    "api/schema/": (lambda w: "/api/schema/", API),
+    # The API's docs page is for people: anonymous visitors are sent to sign in.
+    "api/docs/": (lambda w: "/api/docs/", PAGE),
+}
+
+# The admin's own pages (not per model). Anonymous visitors and viewers (not
+# staff) are sent to the admin's sign-in page.
+ADMIN_PAGES = {
+    "admin/": (lambda w: "/admin/", expect(302, 302, 200, 200, 200)),
+    "admin/login/": (lambda w: "/admin/login/", expect(200, 200, 302, 302, 302)),
+    "admin/logout/": (lambda w: "/admin/logout/", expect(302, 302, 405, 405, 405)),
+    "admin/password_change/": (lambda w: "/admin/password_change/", expect(302, 302, 200, 200, 200)),
+    "admin/password_change/done/": (
+        lambda w: "/admin/password_change/done/",
+        expect(302, 302, 200, 200, 200),
+    ),
+    # Without the parameters of a field the autocomplete refuses everyone.
+    "admin/autocomplete/": (lambda w: "/admin/autocomplete/", expect(302, 302, 403, 403, 403)),
+    "admin/auth/user/<id>/password/": (
+        lambda w: f"/admin/auth/user/{w.users['viewer'].pk}/password/",
+        expect(302, 302, 403, 403, 200),
+    ),
+    "admin/jsi18n/": (lambda w: "/admin/jsi18n/", expect(302, 302, 200, 200, 200)),
+    "admin/r/<path:content_type_id>/<path:object_id>/": (
+        lambda w: f"/admin/r/{ContentType.objects.get_for_model(w.goal_a).pk}/{w.goal_a.pk}/",
+        expect(302, 302, 302, 302, 302),
+    ),
+    "admin/^(?P<app_label>auth|authtoken|axes|vision|goals|dialogue)/$": (
+        lambda w: "/admin/goals/",
+        expect(302, 302, 200, 200, 200),
+    ),
+    "admin/(?P<url>.*)$": (lambda w: "/admin/no-such-page/", expect(302, 302, 404, 404, 404)),
+    # treebeard's tree views: moving is a POST (a bare GET is a bad request),
+    # children are fetched by the tree's script.
+    "admin/goals/goal/move/": (lambda w: "/admin/goals/goal/move/", expect(302, 302, 400, 400, 400)),
+    "admin/goals/goal/children/<str:parent_id>/": (
+        lambda w: f"/admin/goals/goal/children/{w.goal_a.pk}/",
+        expect(302, 302, 200, 200, 200),
+    ),
+    # treebeard's translation catalogue: only interface strings, so any signed-in user may load it.
+    "admin/goals/goal/jsi18n/": (lambda w: "/admin/goals/goal/jsi18n/", PAGE),
+    "admin/goals/goal/carry-over/": (
+        lambda w: "/admin/goals/goal/carry-over/",
+        expect(302, 302, 403, 403, 200),
+    ),
+}
+
+# The standard pages of a model in the admin, in the order the statuses below are given.
+ADMIN_SUFFIXES = (
+    "",
+    "add/",
+    "<path:object_id>/history/",
+    "<path:object_id>/delete/",
+    "<path:object_id>/change/",
+    "<path:object_id>/",
+    "^([^/]+)/history/([^/]+)/$",
+)
+
+
+@dataclass
+class ModelAccess:
+    """Statuses per page of ADMIN_SUFFIXES, as 'changelist add history delete change object record'."""
+
+    obj: object  # World -> the object the pages are about (of unit A where units matter)
+    editor_a: str
+    editor_b: str
+    admin: str = "200 200 200 200 200 302 200"
+
+
+NO_ACCESS = "403 403 403 403 403 302 403"
+# Django's admin answers an object outside the user's queryset by sending them
+# to the admin's start page ("does not exist"), not with a 403.
+ADMIN_MODELS = {
+    "auth/group": ModelAccess(lambda w: Group.objects.get(name="Unit editors"), NO_ACCESS, NO_ACCESS),
+    "auth/user": ModelAccess(lambda w: w.users["viewer"], NO_ACCESS, NO_ACCESS),
+    # API tokens are listed by their user.
+    "authtoken/tokenproxy": ModelAccess(lambda w: w.users["admin"], NO_ACCESS, NO_ACCESS),
+    "axes/accessattempt": ModelAccess(
+        lambda w: AccessAttempt.objects.get(), NO_ACCESS, NO_ACCESS, admin="200 403 200 200 200 302 404"
+    ),
+    "axes/accesslog": ModelAccess(
+        lambda w: AccessLog.objects.get(), NO_ACCESS, NO_ACCESS, admin="200 403 200 200 200 302 404"
+    ),
+    "axes/accessfailurelog": ModelAccess(
+        lambda w: AccessFailureLog.objects.get(), NO_ACCESS, NO_ACCESS, admin="200 403 200 200 200 302 404"
+    ),
+    "vision/mandateperiod": ModelAccess(lambda w: w.period, NO_ACCESS, NO_ACCESS),
+    "vision/unit": ModelAccess(lambda w: w.unit_a, NO_ACCESS, NO_ACCESS),
+    "vision/unitmembership": ModelAccess(
+        lambda w: UnitMembership.objects.get(user=w.users["editor_a"]), NO_ACCESS, NO_ACCESS
+    ),
+    "goals/goal": ModelAccess(
+        lambda w: w.goal_a,
+        editor_a="200 200 200 200 200 302 200",
+        editor_b="200 200 403 302 302 302 403",
+    ),
+    "goals/goallink": ModelAccess(lambda w: w.link_a, NO_ACCESS, NO_ACCESS),
+    "dialogue/material": ModelAccess(lambda w: w.material, NO_ACCESS, NO_ACCESS),
+    "dialogue/lecture": ModelAccess(lambda w: w.lecture, NO_ACCESS, NO_ACCESS),
+    # Editors record workshops but do not delete them.
+    "dialogue/workshop": ModelAccess(
+        lambda w: w.workshop_a,
+        editor_a="200 200 200 403 200 302 200",
+        editor_b="200 200 403 403 302 302 403",
+    ),
+}
+
+
+# Where a view does not yet answer as the matrix wants: (route, role) -> (the
+# status it gives today, why). The test holds these to today's status and warns,
+# so a fix fails the test until its entry is removed here.
+KNOWN_GAPS = {
+    ("admin/dialogue/workshop/<path:object_id>/history/", "editor_b"): (
+        200,
+        "WorkshopAdmin filters its list by unit but has no per-object has_view_permission, "
+        "so simple-history's history page shows another unit's workshop (issue 5)",
+    ),
+    ("admin/dialogue/workshop/^([^/]+)/history/([^/]+)/$", "editor_b"): (
+        200,
+        "the same gap on one historical record's page (issue 5)",
+    ),
+}
+
+
+def admin_model_entries():
+    """Entries for every model page: anonymous visitors and viewers go to the admin sign-in."""
+    entries = {}
+    for model, access in ADMIN_MODELS.items():
+        statuses = {
+            role: [int(status) for status in getattr(access, role).split()]
+            for role in ("editor_a", "editor_b", "admin")
+        }
+        has_history = hasattr(apps.get_model(*model.split("/")), "history")
+        for index, suffix in enumerate(ADMIN_SUFFIXES):
+            if suffix.startswith("^") and not has_history:
+                continue  # one historical record's page exists only for models with simple-history
+            expected = expect(
+                302, 302, statuses["editor_a"][index], statuses["editor_b"][index], statuses["admin"][index]
+            )
+            entries[f"admin/{model}/{suffix}"] = (_admin_url_builder(model, suffix, access.obj), expected)
+    return entries
+
+
+def _admin_url_builder(model, suffix, obj_of):
+    def build(world):
+        obj = obj_of(world)
+        base = f"/admin/{model}/"
+        if suffix.startswith("^"):
+            record = obj.history.order_by("-history_id").first() if hasattr(obj, "history") else None
+            return f"{base}{obj.pk}/history/{record.history_id if record else 0}/"
+        return base + suffix.replace("<path:object_id>", str(obj.pk))
+
+    return build
+
+
+@pytest.fixture
+def world(db, settings, client):
+    period = PeriodFactory(
+        slug="2023-2026", start=datetime.date(2023, 1, 1), end=datetime.date(2026, 12, 31), is_current=True
+    )
+    unit_a = UnitFactory(slug="utbildningskontoret", name="Utbildningskontoret")
+    unit_b = UnitFactory(slug="socialkontoret", name="Socialkontoret")
+    council = UnitFactory(slug="kommunfullmaktige", name="Kommunfullmäktige", kind="council")
+    area = GoalFactory(level="area", owner=council, period=period, title="Trygghet och säkerhet")
+    goal_a = GoalFactory(parent=area, level="unit", owner=unit_a, period=period, title="Trygga skolvägar")
+    goal_b = GoalFactory(parent=area, level="unit", owner=unit_b, period=period, title="Tryggt boende")
+    link_a = GoalLink.objects.create(source=goal_a, target=goal_b)
+
+    users = {
+        "viewer": UserFactory(username="lasare"),
+        "editor_a": UserFactory(username="redaktor-a"),
+        "editor_b": UserFactory(username="redaktor-b"),
+        "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
+    }
+    membership_grant(user=users["viewer"], unit=unit_a, role=UnitRole.VIEWER)
+    membership_grant(user=users["editor_a"], unit=unit_a, role=UnitRole.EDITOR)
+    membership_grant(user=users["editor_b"], unit=unit_b, role=UnitRole.EDITOR)
+    Token.objects.create(user=users["admin"])
+
+    # A sign-in and a failed one, so each of django-axes' lists has a row.
+    settings.AXES_ENABLED = True
+    settings.AXES_ENABLE_ACCESS_FAILURE_LOG = True
+    client.post("/accounts/login/", {"username": "lasare", "password": "demo"})
+    client.logout()
+    client.post("/accounts/login/", {"username": "lasare", "password": "fel"})
+    settings.AXES_ENABLED = False
+
+    return World(
+        unit_a=unit_a,
+        unit_b=unit_b,
+        period=period,
+        goal_a=goal_a,
+        goal_b=goal_b,
+        link_a=link_a,
+        material=MaterialFactory(),
+        lecture=LectureFactory(),
+        workshop_a=WorkshopFactory(unit=unit_a),
+        users=users,
+    )
+
+
+def _url_and_headers(built):
+    return built if isinstance(built, tuple) else (built, {})
+
+
+def all_entries():
+    return {**PAGES, **ADMIN_PAGES, **admin_model_entries()}
+
+
+def test_every_url_pattern_has_an_entry_in_the_matrix():
+    """A URL pattern without an entry fails: decide who may open it and add it above."""
+    routes = set(walk(get_resolver().url_patterns))
+    entries = all_entries()
+    missing = sorted(routes - set(entries))
+    assert not missing, "URL patterns without an entry in the authorization matrix:\n" + "\n".join(missing)
+    stale = sorted(set(entries) - routes)
+    assert not stale, "Matrix entries for URL patterns that no longer exist:\n" + "\n".join(stale)
+
+
+def test_each_role_gets_the_expected_status_everywhere(world):
+    """Every pattern × every role answers as the matrix says; all differences are listed at once."""
+    clients = {"anonymous": Client()}
+    for role, user in world.users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    routes = set(walk(get_resolver().url_patterns))
+    differences, table = [], []
+    for route, (build, expected) in sorted(all_entries().items()):
+        if route not in routes:
+            continue
+        url, headers = _url_and_headers(build(world))
+        actual = {role: clients[role].get(url, **headers).status_code for role in ROLES}
+        for role in ROLES:
+            if (route, role) in KNOWN_GAPS:
+                expected = {**expected, role: KNOWN_GAPS[route, role][0]}
+        table.append(f"{route:70} {url:60} " + " ".join(str(actual[role]) for role in ROLES))
+        if actual != expected:
+            differences.append(
+                f"{route} ({url}): "
+                + ", ".join(
+                    f"{role} got {actual[role]} not {expected[role]}"
+                    for role in ROLES
+                    if actual[role] != expected[role]
+                )
+            )
+    if os.environ.get("MATRIX_PRINT"):
+        Path(os.environ["MATRIX_PRINT"]).write_text("\n".join(table) + "\n")
+    for (route, role), (status, why) in KNOWN_GAPS.items():
+        warnings.warn(f"Authorization gap: {route} gives {role} {status}: {why}", stacklevel=1)
+    assert not differences, "\n".join(differences)
