@@ -11,7 +11,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("oidc/", include(auth.oidc_urlpatterns)),
     path("admin/", admin.site.urls),
-    path("media/", include("dialogue.media_urls")),
+    # Not MEDIA_URL: a handler serving MEDIA_URL straight from disk (runserver, the
+    # test live server) would otherwise bypass the sign-in and the range handling.
+    path("files/", include("dialogue.media_urls")),
     path("dialogue/", include("dialogue.urls")),
     path("api/dialogue/", include("dialogue.api_urls")),
     path("api/", include("goals.api_urls")),

@@ -154,8 +154,8 @@ def test_a_stored_file_that_is_not_published_is_not_served(reader_client, lectur
     lecture.video.storage.save(
         "dialogue/lecture/secret.webm", streaming.default_storage.open(lecture.video.name)
     )
-    assert reader_client.get("/media/dialogue/lecture/secret.webm").status_code == 404
-    assert reader_client.get("/media/../../etc/passwd").status_code == 404
+    assert reader_client.get("/files/dialogue/lecture/secret.webm").status_code == 404
+    assert reader_client.get("/files/../../etc/passwd").status_code == 404
 
 
 def test_x_accel_redirect_hands_the_bytes_to_nginx_after_the_access_check(reader_client, video, settings):
