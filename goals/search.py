@@ -110,7 +110,7 @@ def hits(goals, text: str) -> list[Hit]:
 def excerpt_with_match(headline: str) -> str:
     # ts_headline returns the description's start even when only the title
     # matched; an excerpt is shown only when it carries a match.
-    return headline if START in headline else ""
+    return headline if START in headline or "<mark>" in headline else ""
 
 
 def marked(headline: str) -> SafeString:
