@@ -1,0 +1,97 @@
+"""The lecture in headless Chromium: it plays, a chapter seeks it, the Swedish captions load."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import skip_or_fail
+from tests.factories import LectureFactory, MaterialFactory, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--autoplay-policy=no-user-gesture-required",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+VIDEO = "document.getElementById('lecture-video')"
+
+
+@pytest.fixture
+def browser_page(live_server):
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(
+            f"{CHROMIUM} is missing: install Debian's chromium to run browser tests", "REQUIRE_BROWSER"
+        )
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault(
+        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
+    )  # the live server's DB setup runs beside Playwright's loop
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+        yield context
+        context.close()
+        browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_lecture_plays_seeks_to_a_chapter_and_loads_captions(browser_page, live_server, client):
+    LectureFactory(chapters=[(0, "Inledning"), (16, "Vad betyder det här för oss?"), (26, "Avslutning")])
+    MaterialFactory()
+    user = UserFactory(username="lasare")
+    client.force_login(user)
+    browser_page.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = browser_page.new_page()
+    # Page-side waits are written as functions: the page's CSP refuses string eval.
+    csp_errors = []
+    page.on(
+        "console",
+        lambda message: "Content Security Policy" in message.text and csp_errors.append(message.text),
+    )
+    media_statuses = []
+    page.on("response", lambda response: "/files/" in response.url and media_statuses.append(response.status))
+    page.goto(f"{live_server.url}/dialogue/")
+
+    page.evaluate(f"{VIDEO}.muted = true")
+    page.evaluate(f"{VIDEO}.play()")
+    page.wait_for_function(f"() => {VIDEO}.currentTime > 0.5", timeout=15_000)
+    assert page.evaluate(f"{VIDEO}.paused") is False
+
+    page.get_by_role("button", name="Vad betyder det här för oss?").click()
+    page.wait_for_function(f"() => {VIDEO}.currentTime >= 16 && {VIDEO}.currentTime < 24", timeout=15_000)
+
+    page.wait_for_function(
+        "() => document.querySelector('#lecture-video track').readyState === 2"
+        f" && {VIDEO}.textTracks[0].cues && {VIDEO}.textTracks[0].cues.length > 0",
+        timeout=15_000,
+    )
+    track = page.evaluate(
+        f"(() => {{ const t = {VIDEO}.textTracks[0]; return {{lang: t.language, kind: t.kind, mode: t.mode, cues: t.cues.length,"
+        " first: t.cues[0].text}})()"
+    )
+    assert track == {"lang": "sv", "kind": "captions", "mode": "showing", "cues": 6, "first": track["first"]}
+    assert "exempelfilm" in track["first"]
+
+    assert 206 in media_statuses  # the player's seeks went through the view's range handling
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dialogue-lecture.png"), full_page=True)
+    assert csp_errors == []
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    assert results.violations_count == 0, results.generate_report()
