@@ -163,6 +163,24 @@ STORAGES = {
     },
 }
 
+# Media in object storage (S3 protocol: AWS, MinIO, Ceph, ...) when a bucket is named, so that
+# several app servers share one copy; credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY in the environment, which boto3 reads itself.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Private objects: files reach users only through the signed-in view.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
