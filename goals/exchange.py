@@ -295,9 +295,15 @@ def read_json(data: bytes) -> list[SourceRow]:
         line = data.count(b"\n", 0, error.start) + 1
         raise FileRefused([RowError(line, "", _("The file is not UTF-8."))]) from None
     decoder = json.JSONDecoder()
+    counted = {"index": 0, "line": 1}
 
     def line_at(index: int) -> int:
-        return text.count("\n", 0, index) + 1
+        # Records are read front to back, so count only the newlines since the last call.
+        if index < counted["index"]:
+            return text.count("\n", 0, index) + 1
+        counted["line"] += text.count("\n", counted["index"], index)
+        counted["index"] = index
+        return counted["line"]
 
     def skip_space(index: int) -> int:
         while index < len(text) and text[index] in " \t\r\n":

@@ -25,7 +25,8 @@ from goals.exchange import FileRefused, RowError, SourceRow
 from goals.models import Goal
 from vision.models import MandatePeriod, Unit
 
-CHUNK = 500
+# Large IN lists are fine: SQLite allows 32,766 parameters, PostgreSQL 65,535.
+CHUNK = 5000
 # Goal fields a file sets, by the column that holds them.
 TEXT_COLUMNS = ["title", "description", "level", "status", "decided_by", "case_number"]
 FIELD_COLUMN = {

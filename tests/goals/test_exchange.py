@@ -143,7 +143,9 @@ def test_import_updates_changed_rows_and_moves_to_a_new_parent(rich_tree, period
     moved = Goal.objects.get(pk=rich_tree["first"].pk)
     assert moved.title == "Solpaneler på alla skolor" and moved.level == GoalLevel.COUNCIL
     assert Goal.objects.get_parent(moved).pk == rich_tree["area"].pk
-    assert moved.version == version + 1
+    assert moved.version > version, (
+        "an import is a save like any other: editors holding the old version get a conflict"
+    )
     assert find_problems() == []
     assert import_bytes(csv_bytes(rows), "csv").unchanged == 8
 

@@ -1,0 +1,124 @@
+"""Benchmark: exporting and importing a period of 10,000 goals in each file format.
+
+Run:  .venv/bin/python -m tests.bench.bench_exchange [--goals 10000] [--small 2000]
+      DATABASE_URL=postgres://postgres@127.0.0.1:5432/NAME .venv/bin/python -m tests.bench.bench_exchange
+
+Works in a throw-away test database (test_<name>; a temporary file on SQLite).
+For each size it builds the period with `generate_goals --goals N --periods 1`,
+then per format (csv, xlsx, json): times the export, empties the goal table,
+times the import of that file into it, exports again and compares the files,
+imports the same file a second time (which must write nothing), and checks the
+tree. Queries are counted for each step; those besides INSERT batches should
+stay (nearly) the same at both sizes.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import django
+
+FORMATS = ("csv", "xlsx", "json")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--goals", type=int, default=10_000)
+    parser.add_argument("--small", type=int, default=2_000, help="The second size, for the query counts.")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vision.settings")
+    django.setup()
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        test_file = os.path.join(tempfile.mkdtemp(), "bench_exchange.sqlite3")
+        connection.settings_dict["TEST"]["NAME"] = test_file
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    ok = True
+    try:
+        print(f"database: {connection.vendor}")
+        for size in (args.small, args.goals):
+            for fmt in FORMATS:
+                result = run_once(size, fmt)
+                ok = ok and result["identical"] and result["tree_ok"] and result["second_writes"] == 0
+                print(
+                    f"{result['goals']:>6} goals, {fmt:<4} {result['bytes'] / 1e6:6.2f} MB\n"
+                    f"    export              {result['export_s']:7.2f} s  {result['export_q']:4d} queries\n"
+                    f"    import (empty db)   {result['import_s']:7.2f} s  {result['import_q']:4d} queries "
+                    f"({result['import_other_q']} besides INSERT batches)\n"
+                    f"    import again        {result['again_s']:7.2f} s  {result['again_q']:4d} queries "
+                    f"({result['second_writes']} writes)\n"
+                    f"    file after round trip identical: {result['identical']}; tree sound: {result['tree_ok']}"
+                )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print("RESULT:", "round trips identical, second imports wrote nothing" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+def run_once(goals: int, fmt: str) -> dict:
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from goals import exchange
+    from goals.import_service import goals_import
+    from goals.models import Goal
+    from goals.tree_check import find_problems
+    from vision.models import MandatePeriod
+
+    with transaction.atomic():
+        call_command("generate_goals", goals=goals, periods=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        period = MandatePeriod.objects.get(is_current=True)
+        count = Goal.objects.valid_in(period).count()
+
+        with CaptureQueriesContext(connection) as export_queries:
+            started = time.perf_counter()
+            first = exchange.write(exchange.export_rows(period), fmt)
+            export_s = time.perf_counter() - started
+
+        # Emptied without a history row per goal: the bench is about the import.
+        Goal.objects.all()._raw_delete(connection.alias)
+
+        with CaptureQueriesContext(connection) as import_queries:
+            started = time.perf_counter()
+            goals_import(rows=exchange.read(first, fmt))
+            import_s = time.perf_counter() - started
+        identical = exchange.write(exchange.export_rows(period), fmt) == first
+
+        with CaptureQueriesContext(connection) as again_queries:
+            started = time.perf_counter()
+            second = goals_import(rows=exchange.read(first, fmt))
+            again_s = time.perf_counter() - started
+        tree_ok = find_problems() == []
+        transaction.set_rollback(True)
+
+    def writes(queries):
+        return [
+            q
+            for q in queries.captured_queries
+            if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        ]
+
+    inserts = [q for q in import_queries.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+    return {
+        "goals": count,
+        "bytes": len(first),
+        "export_s": export_s,
+        "export_q": len(export_queries.captured_queries),
+        "import_s": import_s,
+        "import_q": len(import_queries.captured_queries),
+        "import_other_q": len(import_queries.captured_queries) - len(inserts),
+        "again_s": again_s,
+        "again_q": len(again_queries.captured_queries),
+        "second_writes": len(writes(again_queries)) + second.created + second.updated + second.moved,
+        "identical": identical,
+        "tree_ok": tree_ok,
+    }
+
+
+if __name__ == "__main__":
+    sys.exit(main())
