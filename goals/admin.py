@@ -97,7 +97,10 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
         (None, {"fields": ["title", "description", "level", "status", "owner", "loaded_version"]}),
         (gettext_lazy("Validity"), {"fields": ["period", "until_period", "needs_relinking"]}),
         (gettext_lazy("Decision"), {"fields": ["decided_by", "decided_on", "case_number"]}),
-        (gettext_lazy("Position in the tree"), {"fields": ["treebeard_position", "treebeard_ref_node"]}),
+        (
+            gettext_lazy("Position in the tree"),
+            {"fields": ["treebeard_position", "treebeard_ref_node", "loaded_position"]},
+        ),
         (gettext_lazy("Lineage"), {"fields": ["predecessor_link", "external_id"]}),
     ]
 
@@ -276,6 +279,8 @@ class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
             "title": _("Carry goals over to the next period"),
             "form": form,
             "plan": plan,
+            # A Counter answers 0 to the template's attribute lookups; hand it over as pairs.
+            "plan_units": sorted(plan.per_unit.items()) if plan else [],
         }
         return TemplateResponse(request, "admin/goals/goal/carry_over.html", context)
 

@@ -88,6 +88,12 @@ def compare_periods(earlier: MandatePeriod, later: MandatePeriod) -> dict[int, U
         by_unit.setdefault(goal.owner_id, UnitComparison(goal.owner)).changes[change.category].append(change)
 
     for goal in later_goals:
+        continued = goal.pk in earlier_ids or goal.predecessor_id in earlier_ids
+        if not goal.is_active:
+            # Carried over and then retired in the later period: it ended all the same.
+            if continued:
+                add(goal, Change("retired", goal.predecessor or goal))
+            continue
         if goal.pk in earlier_ids:
             add(goal, Change("unchanged", goal))  # valid in both periods: it simply continues
         elif goal.predecessor_id in earlier_ids:

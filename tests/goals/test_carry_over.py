@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from simple_history.utils import get_history_model_for_model
 
 from goals import services
@@ -14,6 +15,14 @@ from goals.tree_check import find_problems
 from tests.factories import GoalFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """The messages are checked in English, whatever Swedish translations are compiled."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 def successor_of(goal: Goal) -> Goal:

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from goals import services
 from goals.models import Goal, GoalLink, GoalStatus
@@ -10,6 +11,15 @@ from tests.factories import GoalFactory, UnitFactory, UserFactory
 from vision.models import UnitMembership, UnitRole
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_english(settings):
+    """The messages are checked in English, whatever Swedish translations are compiled."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
 
 CHANGELIST = reverse("admin:goals_goal_changelist")
 ADD = reverse("admin:goals_goal_add")
@@ -355,9 +365,9 @@ def test_editor_goal_lists_stay_within_a_fixed_number_of_queries(
     editor_client, tree, office, period, django_assert_max_num_queries
 ):
     """The change list costs the same at two sizes of the editor's goals."""
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         editor_client.get(CHANGELIST)
     for n in range(30):
         GoalFactory(parent=tree["council"], level="unit", owner=office, period=period, title=f"Extra {n}")
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(10):
         editor_client.get(CHANGELIST)
