@@ -1,7 +1,16 @@
 """The goal admin for administrators: every page renders, and writes go through the rules."""
 
+import pytest
+
 from goals.models import Goal, GoalLevel
 from goals.tree_check import find_problems
+
+
+@pytest.fixture
+def admin_client(admin_client):
+    """Messages are asserted in English, the msgid language."""
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return admin_client
 
 
 def goal_form(goal=None, **overrides) -> dict:

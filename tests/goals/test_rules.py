@@ -4,10 +4,18 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from goals import services
 from goals.models import Goal, GoalLevel
 from tests.factories import GoalFactory, PeriodFactory
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are asserted in English, the msgid language; users see them in Swedish."""
+    with translation.override("en"):
+        yield
 
 
 def refusal(callable_, **kwargs) -> str:
@@ -155,7 +163,9 @@ def test_period_must_end_after_start(db):
 
 
 def test_periods_may_not_overlap(period):
-    overlapping = PeriodFactory.build(slug="overlap", name="Overlap", start=date(2026, 1, 1), end=date(2029, 12, 31))
+    overlapping = PeriodFactory.build(
+        slug="overlap", name="Overlap", start=date(2026, 1, 1), end=date(2029, 12, 31)
+    )
     with pytest.raises(ValidationError, match="overlaps"):
         overlapping.full_clean()
 

@@ -1,10 +1,18 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from goals import services
 from goals.models import Goal, GoalLevel, GoalLink, GoalStatus
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The messages are asserted in English, the msgid language; users see them in Swedish."""
+    with translation.override("en"):
+        yield
 
 
 def paths(*goals) -> list[str]:
