@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from vision.models import MandatePeriod, Unit, UnitMembership
+
+admin.site.site_header = _("Norrköping’s vision intranet: administration")
+admin.site.site_title = _("Vision intranet")
+admin.site.index_title = _("Goals, units and material")
 
 
 @admin.register(MandatePeriod)
