@@ -31,6 +31,24 @@ run: migrate
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# Production settings on this machine: DEBUG off, static files collected and served by
+# whitenoise (compressed, hashed names cached for a year), gunicorn per gunicorn.conf.py.
+# Without SECRET_KEY a throwaway key is made (sessions end with the server); plain HTTP on
+# loopback, so no redirect to HTTPS. A real deployment: docs/deployment.md.
+SERVE_BIND ?= 127.0.0.1:8000
+serve: migrate
+	@set -e; export DEBUG=0; \
+	if [ -z "$$SECRET_KEY" ]; then \
+	  SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))'); export SECRET_KEY; \
+	  echo "  SECRET_KEY not set: using a throwaway key, sessions end when the server stops"; fi; \
+	export ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"; \
+	export GUNICORN_BIND="$(SERVE_BIND)"; \
+	echo "  DEBUG=0  ALLOWED_HOSTS=$$ALLOWED_HOSTS  SECURE_SSL_REDIRECT=$$SECURE_SSL_REDIRECT  GUNICORN_BIND=$$GUNICORN_BIND"; \
+	$(BIN)/python manage.py collectstatic --noinput -v 0; \
+	$(BIN)/python manage.py check --deploy --fail-level ERROR; \
+	echo "  Serving http://$(SERVE_BIND)/ (no accounts yet? run make run once, or manage.py load_demo --password ...)"; \
+	exec $(BIN)/gunicorn -c gunicorn.conf.py vision.wsgi
+
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
