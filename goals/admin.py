@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 
 from goals import permissions, services
+from goals.admin_exchange import GoalExchangeAdminMixin
 from goals.forms import GoalAdminForm
 from goals.models import Goal, GoalLink
 from vision.models import MandatePeriod, Unit
@@ -83,7 +84,7 @@ class EditorGoalAdminForm(GoalAdminForm):
 
 
 @admin.register(Goal)
-class GoalAdmin(SimpleHistoryAdmin, TreeAdmin):
+class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
     form = GoalAdminForm
     inlines = [GoalLinkInline]
     list_display = ["title", "level", "owner", "period", "until_period", "status", "needs_relinking"]
