@@ -17,18 +17,6 @@ from vision.models import Unit, UnitRole
 # Levels every unit links into; below them each unit's branch is its own.
 STEERING_LEVELS = frozenset({GoalLevel.VISION, GoalLevel.AREA, GoalLevel.COUNCIL, GoalLevel.COMMITTEE})
 
-# The Django model permissions an editor needs to work in the admin.
-EDITOR_PERMISSIONS = (
-    "goals.view_goal",
-    "goals.add_goal",
-    "goals.change_goal",
-    "goals.delete_goal",
-    "goals.view_goallink",
-    "goals.add_goallink",
-    "goals.change_goallink",
-    "goals.delete_goallink",
-)
-
 
 def is_editor(user) -> bool:
     """Whether the user edits goals at all: a superuser, or staff with an editor membership."""

@@ -443,22 +443,3 @@ def _carry_links(result: CarryOverResult, nodes: dict[str, _Node], candidates: l
         bulk_create_with_history(new_links, GoalLink, batch_size=INSERT_BATCH, default_user=result.user)
     result.links_created = len(new_links)
 
-
-@transaction.atomic
-def editor_permissions_grant(*, user) -> None:
-    """Give a unit editor what the admin asks of them: staff status and the goal model permissions.
-
-    Which goals they may change is decided per unit by goals.permissions; these
-    model permissions only let them into the goal admin at all.
-    """
-    from django.contrib.auth.models import Permission
-
-    from goals.permissions import EDITOR_PERMISSIONS
-
-    codenames = [name.split(".", 1)[1] for name in EDITOR_PERMISSIONS]
-    if not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
-    user.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="goals", codename__in=codenames)
-    )

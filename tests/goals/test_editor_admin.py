@@ -9,6 +9,7 @@ from goals.models import Goal, GoalLink, GoalStatus
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory, UnitFactory, UserFactory
 from vision.models import UnitMembership, UnitRole
+from vision.services import membership_grant
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +75,7 @@ def tree(small_tree, period, next_period, office, other_office, committee, counc
 @pytest.fixture
 def editor(db, office):
     user = UserFactory(username="redaktor")
-    UnitMembership.objects.create(user=user, unit=office, role=UnitRole.EDITOR)
-    services.editor_permissions_grant(user=user)
+    membership_grant(user=user, unit=office, role=UnitRole.EDITOR)
     return user
 
 
@@ -125,8 +125,8 @@ def tree_state():
     return list(Goal.objects.order_by("pk").values_list("pk", "path", "owner_id", "period_id", "numchild"))
 
 
-def test_the_grant_service_gives_staff_status_and_goal_permissions(editor):
-    editor.refresh_from_db()
+def test_an_editor_granted_by_the_grant_service_gets_into_the_goal_admin(editor):
+    """vision.services.membership_grant (the grant command) gives what this admin asks of an editor."""
     fresh = type(editor).objects.get(pk=editor.pk)
     assert fresh.is_staff
     assert fresh.has_perms(["goals.change_goal", "goals.add_goallink"])
@@ -323,8 +323,7 @@ def test_drag_and_drop_of_another_units_goal_is_refused(editor_client, tree):
 def test_retiring_a_branch_with_other_units_goals_is_refused(client, tree, committee):
     """A committee editor may not retire a committee goal that carries another unit's goals."""
     user = UserFactory(username="namndredaktor")
-    UnitMembership.objects.create(user=user, unit=committee, role=UnitRole.EDITOR)
-    services.editor_permissions_grant(user=user)
+    membership_grant(user=user, unit=committee, role=UnitRole.EDITOR)
     GoalFactory(
         parent=tree["committee"], level="unit", owner=tree["foreign"].owner, period=tree["committee"].period
     )

@@ -12,6 +12,7 @@ from goals.models import Goal
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory, UnitFactory, UserFactory
 from vision.models import UnitMembership, UnitRole
+from vision.services import membership_grant
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +68,7 @@ def carried(small_tree, period, next_period, office, committee, council, other_o
 @pytest.fixture
 def editor(db, office):
     user = UserFactory(username="redaktor")
-    UnitMembership.objects.create(user=user, unit=office, role=UnitRole.EDITOR)
-    services.editor_permissions_grant(user=user)
+    membership_grant(user=user, unit=office, role=UnitRole.EDITOR)
     return user
 
 
