@@ -17,5 +17,6 @@ urlpatterns = [
     path("dialogue/", include("dialogue.urls")),
     path("api/dialogue/", include("dialogue.api_urls")),
     path("api/", include("goals.api_urls")),
+    path("reports/", include("goals.report_urls")),
     path("", include("goals.urls")),
 ]
