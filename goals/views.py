@@ -237,7 +237,8 @@ def history_of(goal: Goal) -> list[HistoryEntry]:
     )
     units, periods = set(), set()
     pairs = []
-    for newer, older in zip(records, records[1:] + [None], strict=True):
+    # A goal bulk-inserted (generate_goals, import) may have no history record at all.
+    for newer, older in zip(records, (records[1:] + [None]) if records else [], strict=True):
         changes = []
         if older is not None and newer.history_type == "~":
             delta = newer.diff_against(older, foreign_keys_are_objs=False)
