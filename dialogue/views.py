@@ -79,3 +79,13 @@ def workshop_kit_pick(request):
     url = reverse("dialogue-kit", kwargs={"slug": unit.slug})
     period = request.GET.get("period")
     return redirect(f"{url}?{urlencode({'period': period})}" if period else url)
+
+
+def unit_workshops(request, slug):
+    """A unit's workshops: a fragment for the unit page (htmx), a page of its own without JavaScript."""
+    unit = get_object_or_404(Unit, slug=slug)
+    workshops = Workshop.objects.of_unit(unit).prefetch_related("goals")
+    template = (
+        "dialogue/_workshops.html" if request.headers.get("HX-Request") else "dialogue/unit_workshops.html"
+    )
+    return render(request, template, {"unit": unit, "workshops": workshops, "show_goals": True})

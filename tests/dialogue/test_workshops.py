@@ -134,3 +134,47 @@ def test_superuser_records_a_workshop_in_the_admin(admin_client, small_tree, off
         "/admin/dialogue/workshop/add/", {"unit": office.pk, **form_data(small_tree["council"])}
     )
     assert refused.status_code == 200 and Workshop.objects.count() == 1
+
+
+def test_a_goal_page_shows_the_workshops_that_named_it(reader_client, small_tree, office):
+    WorkshopFactory(unit=office, important="Solpaneler engagerar eleverna", goals=[small_tree["first"]])
+    WorkshopFactory(unit=office, important="Handlar om något annat")
+    page = reader_client.get(small_tree["first"].get_absolute_url()).content.decode()
+    assert "Solpaneler engagerar eleverna" in page
+    assert "Handlar om något annat" not in page
+    assert (
+        "Solpaneler engagerar"
+        not in reader_client.get(small_tree["second"].get_absolute_url()).content.decode()
+    )
+
+
+def test_the_unit_page_loads_its_workshops_with_a_link_that_works_without_javascript(
+    reader_client, small_tree, office
+):
+    WorkshopFactory(unit=office, important="Läsning i fokus", goals=[small_tree["first"]])
+    page = reader_client.get(office.get_absolute_url()).content.decode()
+    url = f"/dialogue/units/{office.slug}/workshops/"
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page
+    fragment = reader_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Läsning i fokus" in fragment and "Solpaneler på skolor" in fragment
+    assert "<html" not in fragment
+    full = reader_client.get(url).content.decode()
+    assert "<html" in full and "Läsning i fokus" in full
+
+
+def test_the_unit_fragment_costs_the_same_queries_with_more_workshops(
+    reader_client, small_tree, office, django_assert_max_num_queries
+):
+    url = f"/dialogue/units/{office.slug}/workshops/"
+    WorkshopFactory(unit=office, goals=[small_tree["first"]])
+    with django_assert_max_num_queries(5):
+        reader_client.get(url, HTTP_HX_REQUEST="true")
+    for day in range(1, 21):
+        WorkshopFactory(
+            unit=office,
+            held_on=datetime.date(2025, 1, day),
+            goals=[small_tree["first"], small_tree["second"]],
+        )
+    with django_assert_max_num_queries(5):
+        fragment = reader_client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.count('class="workshop"') == 21
