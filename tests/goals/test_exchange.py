@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from goals import exchange, rules
 from goals.exchange import FileRefused
@@ -15,6 +16,13 @@ from goals.tree_check import find_problems
 from tests.factories import GoalFactory
 
 FORMATS = ["csv", "xlsx", "json"]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English here; test_errors_are_in_swedish_by_default checks Swedish."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -340,6 +348,13 @@ def test_export_and_import_commands(rich_tree, period, tmp_path, capsys):
 def test_export_command_to_standard_output(rich_tree, capfdbinary):
     call_command("export_goals", "--period", "2023-2026", "--format", "json")
     assert json.loads(capfdbinary.readouterr().out)[0]["level"] == "vision"
+
+
+def test_errors_are_in_swedish_by_default(file_rows):
+    set_cell(file_rows, 5, "owner_unit", "finns-inte")
+    with translation.override("sv"):
+        error = only_error(refused(csv_bytes(file_rows)))
+        assert str(error) == "rad 5, kolumn owner_unit: Okänd enhet ”finns-inte”."
 
 
 def test_import_command_lists_errors_and_fails(file_rows, tmp_path):

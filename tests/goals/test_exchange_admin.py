@@ -38,7 +38,7 @@ def test_admin_import_round_trip_with_dry_run_first(admin_client, small_tree, pe
     Goal.objects.all().delete()
 
     response = admin_client.post(IMPORT, {"file": upload(data, "mål.csv"), "dry_run": "on"})
-    assert response.status_code == 200 and "5 new" in response.content.decode()
+    assert response.status_code == 200 and "5 nya" in response.content.decode()
     assert Goal.objects.count() == 0
 
     response = admin_client.post(IMPORT, {"file": upload(data, "mål.csv")})
@@ -62,7 +62,7 @@ def test_admin_import_lists_each_error_and_writes_nothing(admin_client, small_tr
 
 def test_admin_import_refuses_an_unknown_file_type(admin_client, small_tree):
     response = admin_client.post(IMPORT, {"file": upload(b"x", "goals.txt")})
-    assert response.status_code == 200 and ".csv, .xlsx or .json" in response.content.decode()
+    assert response.status_code == 200 and "använd .csv, .xlsx eller .json" in response.content.decode()
 
 
 def test_import_is_for_administrators_only(client, small_tree):
