@@ -1,0 +1,122 @@
+"""The linking pages in headless Chromium: re-linking in a click, comparison, coverage; axe-core and screenshots."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from goals.demo import load_goals
+from goals.models import Goal
+from tests.conftest import skip_or_fail
+from tests.factories import UserFactory
+from vision.models import Unit, UnitRole
+from vision.services import membership_grant
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--headless=new",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser(live_server):
+    if not os.path.exists(CHROMIUM):
+        skip_or_fail(
+            f"{CHROMIUM} is missing: install Debian's chromium to run browser tests", "REQUIRE_BROWSER"
+        )
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def editor(transactional_db):
+    load_goals()
+    user = UserFactory(username="redaktor")
+    membership_grant(user=user, unit=Unit.objects.get(slug="utbildningskontoret"), role=UnitRole.EDITOR)
+    return user
+
+
+def signed_in(browser, live_server, client, user, locale="sv-SE"):
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.csp_errors = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text))
+    return page
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+    return [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in results.response["violations"]
+    ]
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_editor_relinks_a_goal_in_two_clicks(browser, live_server, client, editor):
+    """From the queue: choose another parent, pick it, link; the goal leaves the queue."""
+    flagged = Goal.objects.needing_relinking().filter(owner__slug="utbildningskontoret").order_by("path")
+    count = flagged.count()
+    assert count > 0
+    goal = flagged.first()
+    page = signed_in(browser, live_server, client, editor)
+    page.goto(f"{live_server.url}/relinking/")
+    assert page.locator("tbody tr").count() == count
+    shoot(page, "linking-queue")
+    page.locator("tbody tr").first.get_by_role("link", name="Välj ett annat överordnat mål").click()
+    shoot(page, "linking-relink")
+    options = page.locator("#relink-parent option")
+    chosen = options.nth(1).get_attribute("value")
+    page.select_option("#relink-parent", chosen)
+    page.get_by_role("button", name="Länka", exact=True).click()
+    page.wait_for_url("**/relinking/?period=*")
+    goal.refresh_from_db()
+    assert not goal.needs_relinking
+    assert page.locator("tbody tr").count() == count - 1
+    assert page.csp_errors == []
+
+
+@pytest.mark.parametrize("locale", ["sv-SE", "en-GB"])
+def test_linking_pages_pass_axe(browser, live_server, client, editor, locale):
+    """axe-core finds no WCAG 2.1 A/AA violations on the queue, re-link, compare and coverage pages."""
+    goal = Goal.objects.needing_relinking().filter(owner__slug="utbildningskontoret").first()
+    page = signed_in(browser, live_server, client, editor, locale=locale)
+    found = {}
+    pages = {
+        "queue": "/relinking/",
+        "relink": f"/relinking/{goal.pk}/",
+        "compare": "/periods/compare/?from=2023-2026&to=2027-2030&unit=kommunfullmaktige",
+        "coverage": "/periods/2027-2030/coverage/?sort=share&dir=desc",
+    }
+    for name, url in pages.items():
+        page.goto(live_server.url + url)
+        if locale == "sv-SE":
+            shoot(page, f"linking-{name}")
+        found[name] = axe_violations(page)
+    assert found == dict.fromkeys(pages, [])
+    assert page.csp_errors == []
