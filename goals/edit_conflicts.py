@@ -32,9 +32,14 @@ def conflict_message(goal: Goal, loaded_version: int) -> str:
     lines = [intro, _("Changed by %(who)s, last at %(when)s.") % {"who": who, "when": when}]
     if baseline is not None:
         changes = later[-1].diff_against(baseline, excluded_fields=NOT_SHOWN).changes
-        if changes:
-            described = "; ".join(_describe(change) for change in changes)
-            lines.append(_("Changed meanwhile: %(changes)s.") % {"changes": described})
+        described = [_describe(change) for change in changes]
+        if later[-1].path != baseline.path:
+            parent = Goal.objects.get_parent(goal)
+            described.append(
+                _("moved in the tree, now under “%(parent)s”") % {"parent": parent.title if parent else "–"}
+            )
+        if described:
+            lines.append(_("Changed meanwhile: %(changes)s.") % {"changes": "; ".join(described)})
     lines.append(advice)
     return " ".join(lines)
 

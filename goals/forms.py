@@ -13,6 +13,10 @@ class GoalAdminForm(MoveNodeForm):
     # save is refused instead of silently undoing it. Optional, so that a
     # crafted POST without it is still checked by every other rule.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Where the goal stood when the form was loaded ("position:ref-id"). The
+    # tree fields are compared with it, not with the tree at saving time: a
+    # sibling moved meanwhile must not make an unchanged form move this goal.
+    loaded_position = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
 
     class Meta:
         model = Goal
@@ -22,6 +26,9 @@ class GoalAdminForm(MoveNodeForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_position"].initial = _position_key(
+                self.initial.get("treebeard_position"), self.initial.get("treebeard_ref_node")
+            )
 
     def _set_ref_model_queryset(self, opts, instance):
         # Activities never take children, and a list of every goal would not
@@ -45,6 +52,10 @@ class GoalAdminForm(MoveNodeForm):
         return Goal.objects.get_parent(ref)
 
     def tree_changed(self) -> bool:
+        loaded = getattr(self, "cleaned_data", {}).get("loaded_position")
+        if loaded:
+            ref, position = self.tree_target()
+            return _position_key(position, ref) != loaded
         return bool({"treebeard_ref_node", "treebeard_position"} & set(self.changed_data))
 
     def _post_clean(self):
@@ -74,3 +85,7 @@ class GoalAdminForm(MoveNodeForm):
         if commit:
             raise NotImplementedError("Save goals through goals.services.")
         return forms.ModelForm.save(self, commit=False)
+
+
+def _position_key(position, ref) -> str:
+    return f"{position or ''}:{getattr(ref, 'pk', ref) or ''}"

@@ -172,9 +172,11 @@ def goal_move(*, goal: Goal, target: Goal, position: str = "last-child") -> Goal
     rules.check_placement(goal, new_parent)
     Goal.objects.move(goal, target, pos=position)
     goal.refresh_from_db()
-    if goal.needs_relinking:
-        goal.needs_relinking = False
-        goal.save(update_fields=["needs_relinking"])
+    # A move is a change of the goal: a form loaded before it is refused, and
+    # the history records who moved it where.
+    goal.version += 1
+    goal.needs_relinking = False
+    goal.save(update_fields=["version", "needs_relinking"])
     return goal
 
 

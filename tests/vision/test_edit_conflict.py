@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from goals import services
 from goals.models import Goal
-from tests.factories import UserFactory
+from tests.factories import GoalFactory, UserFactory
 from tests.vision.admin_forms import admin_form_data
 
 
@@ -95,3 +95,51 @@ def test_history_pages_name_the_user_who_saved(client, goal):
     response = client.get(reverse("admin:goals_goal_history", args=[goal.pk]))
     assert response.status_code == 200
     assert "granskare-lind" in response.content.decode()
+
+
+def test_a_form_loaded_before_someone_moved_the_goal_is_refused(admin_client, goal, small_tree):
+    """Saving a stale form would move the goal back: refused, and the message says it was moved."""
+    other_parent = GoalFactory(
+        parent=small_tree["area"],
+        level="council",
+        owner=goal.owner,
+        period=goal.period,
+        title="Ett annat fullmäktigemål",
+    )
+    stale = admin_form_data(admin_client.get(change_url(goal)))
+    services.goal_move(goal=goal, target=other_parent, position="last-child")
+    response = admin_client.post(change_url(goal), {**stale, "description": "Ny text", "_save": "Save"})
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert "Ett annat fullmäktigemål" in errors
+    goal.refresh_from_db()
+    assert Goal.objects.get_parent(goal) == other_parent
+    assert goal.description == ""
+
+
+def test_an_unchanged_position_stays_when_a_sibling_moved_meanwhile(admin_client, small_tree):
+    """The form's position ("after the first goal") is compared with what was loaded, not the tree now."""
+    second, first = small_tree["second"], small_tree["first"]
+    other_parent = GoalFactory(
+        parent=small_tree["area"], level="council", owner=first.owner, period=first.period, title="Annat mål"
+    )
+    stale = admin_form_data(admin_client.get(change_url(second)))
+    assert stale["treebeard_position"] == "right" and stale["treebeard_ref_node"] == str(first.pk)
+    services.goal_move(goal=first, target=other_parent, position="last-child")
+    response = admin_client.post(change_url(second), {**stale, "description": "Bara texten", "_save": "Save"})
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert Goal.objects.get_parent(second) == small_tree["council"]
+    assert second.description == "Bara texten"
+
+
+def test_a_move_is_recorded_in_history_with_the_user(admin_client, admin_user, small_tree):
+    goal = small_tree["second"]
+    response = admin_client.post(
+        "/admin/goals/goal/move/",
+        {"node": goal.pk, "target": small_tree["area"].pk, "relation": "child"},
+    )
+    assert response.status_code == 200, response.content
+    latest = Goal.history.filter(id=goal.pk).latest()
+    assert latest.history_user == admin_user
+    assert latest.path != small_tree["second"].path
