@@ -73,14 +73,27 @@ def _text_box(slide, left, top, width, height, paragraphs, *, size, bold=False, 
 def _slide(deck, title: str, notes: str):
     slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
     _text_box(
-        slide, MARGIN, Inches(0.4), WIDTH - 2 * MARGIN, Inches(1.1), [title], size=36, bold=True, color=ACCENT
+        slide,
+        MARGIN,
+        Inches(0.4),
+        WIDTH - 2 * MARGIN,
+        Inches(1.5),
+        [title],
+        size=_title_size(title),
+        bold=True,
+        color=ACCENT,
     )
     slide.notes_slide.notes_text_frame.text = notes
     return slide
 
 
+def _title_size(title: str) -> int:
+    # A goal's title can be long: keep the slide title within two lines above the body.
+    return 36 if len(title) <= 55 else 28 if len(title) <= 140 else 22
+
+
 def _body_top() -> Emu:
-    return Inches(1.7)
+    return Inches(2.1)
 
 
 def _body_size(lines: list[str]) -> int:

@@ -102,3 +102,37 @@ def test_the_kit_picker_redirects_to_the_units_kit(reader_client, small_tree, of
     response = reader_client.get(f"/dialogue/kit/?unit={office.slug}&period=2023-2026")
     assert response.status_code == 302
     assert response["Location"] == f"/dialogue/kit/{office.slug}/?period=2023-2026"
+
+
+def test_the_kit_opens_in_libreoffice(reader_client, small_tree, office, tmp_path):
+    """LibreOffice loads the kit (it refuses to convert a deck it cannot open). Optional: skips without it."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-impress-nogui")
+    response, deck = open_kit(reader_client, office.slug)
+    kit = tmp_path / "kit.pptx"
+    kit.write_bytes(response.content)
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(kit),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "kit.pdf"
+    assert pdf.exists(), result.stdout + result.stderr
+    from dialogue.validation import PDF_PAGE
+
+    assert len(PDF_PAGE.findall(pdf.read_bytes())) == len(deck.slides)
