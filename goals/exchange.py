@@ -20,8 +20,6 @@ import json
 import zipfile
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
@@ -99,15 +97,15 @@ def format_of(filename: str) -> str:
 
 def export_rows(period: MandatePeriod) -> list[dict[str, str]]:
     """The goals valid in ``period`` in tree order, as rows of strings ("" for none)."""
-    parent = Goal.objects.order_by().filter(
-        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Goal.steplen)
-    )
-    goals = (
-        Goal.objects.valid_in(period)
-        .with_context()
-        .annotate(parent_external_id=Subquery(parent.values("external_id")[:1]))
-        .order_by("path")
-    )
+    goals = list(Goal.objects.valid_in(period).with_context().order_by("path"))
+    # A parent covers its children's validity, so it is in the same list; a
+    # parent that is not (a tree check problem) is looked up, not left out.
+    key_of = {goal.path: goal.external_id for goal in goals}
+    missing = {g.path[: -Goal.steplen] for g in goals if g.depth > 1} - key_of.keys()
+    if missing:
+        key_of.update(Goal.objects.filter(path__in=missing).values_list("path", "external_id"))
+    for goal in goals:
+        goal.parent_external_id = key_of.get(goal.path[: -Goal.steplen]) if goal.depth > 1 else None
     return [row_of(goal) for goal in goals]
 
 
