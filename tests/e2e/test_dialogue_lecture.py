@@ -95,3 +95,56 @@ def test_the_lecture_plays_seeks_to_a_chapter_and_loads_captions(browser_page, l
         page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
     )
     assert results.violations_count == 0, results.generate_report()
+
+
+def _axe_violations(page) -> tuple[int, str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    return results.violations_count, results.generate_report()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_member_records_a_workshop_in_the_browser_and_sees_it_listed(browser_page, live_server, client):
+    from django.core.management import call_command
+
+    from dialogue.models import Workshop
+    from vision.models import Unit, UnitMembership, UnitRole
+
+    call_command("load_demo", "--no-accounts", verbosity=0)
+    unit = Unit.objects.get(slug="utbildningskontoret")
+    user = UserFactory(username="chef")
+    UnitMembership.objects.create(user=user, unit=unit, role=UnitRole.VIEWER)
+    client.force_login(user)
+    browser_page.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = browser_page.new_page()
+    page.goto(f"{live_server.url}/dialogue/")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dialogue-demo.png"), full_page=True)
+    count, report = _axe_violations(page)
+    assert count == 0, report
+
+    page.get_by_role("link", name="Utbildningskontoret").first.click()
+    page.wait_for_url("**/workshops/new/")
+    page.get_by_label("Datum").fill("2025-11-20")
+    page.get_by_label("Samtalsledare").fill("Exempelchef")
+    page.get_by_label("Det gruppen tyckte var viktigt").fill("Att läsningen syns hela dagen")
+    page.get_by_label("Det gruppen ska göra").fill("Vi provar läsfrämjande raster")
+    page.get_by_label("Närvaron i grundskolan ska öka").check()
+    count, report = _axe_violations(page)
+    assert count == 0, report
+    page.screenshot(path=str(ARTIFACTS / "dialogue-workshop-form.png"), full_page=True)
+    page.get_by_role("button", name="Spara workshoppen").click()
+    page.wait_for_url("**/dialogue/")
+    assert page.get_by_text("Att läsningen syns hela dagen").is_visible()
+    workshop = Workshop.objects.get(facilitator="Exempelchef")
+    assert [goal.title for goal in workshop.goals.all()] == ["Närvaron i grundskolan ska öka"]
+
+    page.goto(f"{live_server.url}{unit.get_absolute_url()}")
+    page.get_by_text("Att läsningen syns hela dagen").wait_for()  # loaded into the unit page by htmx
+    page.screenshot(path=str(ARTIFACTS / "dialogue-unit-workshops.png"), full_page=True)
