@@ -152,6 +152,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
+# Dialogue media: upload limits in bytes, and an nginx internal location
+# (e.g. /protected-media/) to hand downloads to with X-Accel-Redirect.
+DIALOGUE_MAX_MATERIAL_BYTES = int(os.environ.get("DIALOGUE_MAX_MATERIAL_BYTES", 300 * 2**20))
+DIALOGUE_MAX_VIDEO_BYTES = int(os.environ.get("DIALOGUE_MAX_VIDEO_BYTES", 4 * 2**30))
+DIALOGUE_MAX_CAPTIONS_BYTES = int(os.environ.get("DIALOGUE_MAX_CAPTIONS_BYTES", 2 * 2**20))
+DIALOGUE_MAX_POSTER_BYTES = int(os.environ.get("DIALOGUE_MAX_POSTER_BYTES", 10 * 2**20))
+DIALOGUE_MAX_UNPACKED_BYTES = int(os.environ.get("DIALOGUE_MAX_UNPACKED_BYTES", 2**30))
+DIALOGUE_X_ACCEL_REDIRECT = os.environ.get("DIALOGUE_X_ACCEL_REDIRECT", "")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
