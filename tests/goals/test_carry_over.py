@@ -279,3 +279,36 @@ def test_carry_over_on_postgres_takes_the_tree_lock(postgres, branch, period, ne
         services.period_carry_over(source=period, target=next_period)
     lock.assert_called_once_with(exclusive=True)
     assert find_problems() == []
+
+
+def test_two_carry_overs_at_once_add_one_set_of_successors(transactional_db, small_tree, period, next_period):
+    """Run side by side on PostgreSQL, the second waits for the first's lock and then adds nothing."""
+    import threading
+
+    from django.db import connection, connections
+
+    from tests.conftest import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: run with DATABASE_URL=postgres://...", "REQUIRE_POSTGRES")
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def carry():
+        try:
+            barrier.wait(timeout=10)
+            results.append(services.period_carry_over(source=period, target=next_period).created)
+        except Exception as error:  # noqa: BLE001 reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=carry) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(results) == [0, 4]
+    assert Goal.objects.filter(period=next_period).count() == 4
+    assert find_problems() == []
