@@ -49,6 +49,19 @@ serve: migrate
 	echo "  Serving http://$(SERVE_BIND)/ (no accounts yet? run make run once, or manage.py load_demo --password ...)"; \
 	exec $(BIN)/gunicorn -c gunicorn.conf.py vision.wsgi
 
+# The benchmark suite (tests/bench/, not part of make test): gunicorn with production
+# settings on SQLite and PostgreSQL, wrk on loopback, one markdown table. Takes ~15 minutes
+# with 100,000 goals; BENCH_SIZES="1000 10000" leaves the largest size out (~6 minutes).
+BENCH_SIZES ?= 1000 10000 100000
+BENCH_DATABASES ?= sqlite postgres
+BENCH_SECONDS ?= 5
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vision_bench
+bench: install messages
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } \
+	  || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pages --extras \
+	  --sizes $(BENCH_SIZES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS)
+
 test: install messages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
