@@ -120,3 +120,35 @@ def test_linking_pages_pass_axe(browser, live_server, client, editor, locale):
         found[name] = axe_violations(page)
     assert found == dict.fromkeys(pages, [])
     assert page.csp_errors == []
+
+
+def test_administrator_carries_a_unit_over_from_the_admin(browser, live_server, client, editor):
+    """Choose the periods and a unit, read the plan, confirm: the unit's goals are in the new period."""
+    from vision.models import MandatePeriod
+
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    unit = Unit.objects.get(slug="socialkontoret")
+    source, target = MandatePeriod.objects.get(slug="2023-2026"), MandatePeriod.objects.get(slug="2027-2030")
+    before = Goal.objects.filter(period=target, owner=unit).count()
+    page = signed_in(browser, live_server, client, admin)
+    page.goto(f"{live_server.url}/admin/goals/goal/")
+    page.get_by_role("link", name="För över till nästa period").click()
+    page.select_option("#id_source", str(source.pk))
+    page.select_option("#id_target", str(target.pk))
+    page.select_option("#id_unit", str(unit.pk))
+    page.get_by_role("button", name="Visa planen").click()
+    assert Goal.objects.filter(period=target, owner=unit).count() == before
+    shoot(page, "linking-admin-carry-over-plan")
+    page.get_by_role("button", name="För över", exact=True).click()
+    page.wait_for_url("**/admin/goals/goal/?period__id__exact=*")
+    assert Goal.objects.filter(period=target, owner=unit).count() > before
+    shoot(page, "linking-admin-carried")
+
+
+def test_editor_goal_form_offers_only_valid_parents(browser, live_server, client, editor):
+    goal = Goal.objects.needing_relinking().filter(owner__slug="utbildningskontoret").first()
+    page = signed_in(browser, live_server, client, editor)
+    page.goto(f"{live_server.url}/admin/goals/goal/{goal.pk}/change/")
+    shoot(page, "linking-admin-editor-form")
+    options = page.locator("#id_treebeard_ref_node option").all_inner_texts()
+    assert options and not any("Socialkontoret" in option for option in options)
