@@ -78,3 +78,31 @@ def test_replacing_the_video_updates_size_and_checksum_and_records_history(admin
     assert changed.size == len(new_video)
     assert changed.sha256 != lecture.sha256
     assert changed.history.count() == 2
+
+
+def test_the_demo_editor_records_workshops_in_the_admin_for_its_own_unit_only(client, db):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from dialogue.models import Workshop
+    from goals.models import Goal
+    from vision.models import Unit
+
+    call_command("load_demo", "--password", "demo", verbosity=0)
+    client.force_login(get_user_model().objects.get(username="redaktor"))
+    own = Unit.objects.get(slug="utbildningskontoret")
+    other = Unit.objects.get(slug="socialkontoret")
+    form = client.get("/admin/dialogue/workshop/add/").context["adminform"].form
+    assert list(form.fields["unit"].queryset) == [own]
+    goal = Goal.objects.owned_by(own).order_by("path").first()
+    data = {
+        "held_on": "2025-11-01",
+        "facilitator": "Redaktören",
+        "important": "Viktigt",
+        "actions": "Görs",
+        "goals": [goal.pk],
+    }
+    assert client.post("/admin/dialogue/workshop/add/", {**data, "unit": other.pk}).status_code == 200
+    assert not Workshop.objects.filter(unit=other, facilitator="Redaktören").exists()
+    assert client.post("/admin/dialogue/workshop/add/", {**data, "unit": own.pk}).status_code == 302
+    assert Workshop.objects.get(facilitator="Redaktören").goals.get() == goal

@@ -19,6 +19,9 @@ EDITOR_PERMISSIONS = [
     "goals.delete_goallink",
     "vision.view_unit",
     "vision.view_mandateperiod",
+    "dialogue.view_workshop",
+    "dialogue.add_workshop",
+    "dialogue.change_workshop",
 ]
 
 
