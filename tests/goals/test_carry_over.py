@@ -312,3 +312,24 @@ def test_two_carry_overs_at_once_add_one_set_of_successors(transactional_db, sma
     assert sorted(results) == [0, 4]
     assert Goal.objects.filter(period=next_period).count() == 4
     assert find_problems() == []
+
+
+def test_carry_over_queries_do_not_grow_with_goals_per_level(small_tree, period, next_period, office):
+    """Six times the goals per level (within one insert batch) costs the same number of queries."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_carry():
+        with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+            created = services.period_carry_over(source=period, target=next_period).created
+            transaction.set_rollback(True)
+        return created, len(queries.captured_queries)
+
+    created_few, few = queries_for_carry()
+    for n in range(20):
+        GoalFactory(
+            parent=small_tree["council"], level="unit", owner=office, period=period, title=f"Fler {n}"
+        )
+    created_many, many = queries_for_carry()
+    assert (created_few, created_many) == (4, 24)
+    assert many == few
