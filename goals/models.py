@@ -1,6 +1,6 @@
 import uuid
 
-from django.db import models
+from django.db import connections, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -106,42 +106,53 @@ class GoalQuerySet(MP_NodeQuerySet):
         }
         return {goal.path: goal for goal in self.filter(path__in=paths)}
 
+    def subtree_q(self, path: str) -> Q:
+        """Goals at or below ``path``, written so that each backend's path index serves it."""
+        if connections[self.db].vendor == "sqlite":
+            # SQLite's LIKE ignores case and so never uses an index; paths are
+            # digits and capital letters, all of which sort below "~".
+            return Q(path__gte=path, path__lt=path + "~")
+        return Q(path__startswith=path)
+
     def children_of_any(self, parents):
         """The children of any of ``parents`` (an empty queryset for none)."""
         q = Q(pk__in=[])
         for parent in parents:
-            q |= self.child_of_q(parent)
+            q |= self.subtree_q(parent.path) & Q(depth=parent.depth + 1)
         return self.filter(q)
 
-    def with_count_below(self, period: MandatePeriod, *, status: str | None = None, within=()):
-        """Annotate ``below``: how many goals valid in ``period`` sit under each goal.
+    def count_below_children_of(self, parents) -> dict[str, int]:
+        """How many of these goals sit below each child of ``parents``, keyed by the child's path.
 
-        ``within`` names the goals whose subtrees hold the rows: their constant
-        path prefixes let the database use the path index for the inner count,
-        so expanding a node reads that node's branch, not the whole tree.
+        One query (a UNION ALL of one grouped count per depth among the
+        parents) that reads only the parents' branches, never the tree whole.
         """
-        inner = (
-            Goal.objects.valid_in(period)
-            .with_status(status)
-            .filter(path__startswith=models.OuterRef("path"), depth__gt=models.OuterRef("depth"))
-        )
-        if within:
-            prefix = Q(pk__in=[])
-            for goal in within:
-                prefix |= Q(path__startswith=goal.path)
-            inner = inner.filter(prefix)
-        count = inner.order_by().annotate(n=models.Func(models.F("pk"), function="COUNT")).values("n")
-        return self.annotate(below=models.functions.Coalesce(models.Subquery(count), 0))
+        by_depth: dict[int, list] = {}
+        for parent in parents:
+            by_depth.setdefault(parent.depth, []).append(parent)
+        grouped = []
+        for depth, group in sorted(by_depth.items()):
+            within = Q(pk__in=[])
+            for parent in group:
+                within |= self.subtree_q(parent.path)
+            grouped.append(self.filter(within, depth__gt=depth + 1).prefix_counts((depth + 1) * Goal.steplen))
+        if not grouped:
+            return {}
+        rows = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
+        return {row["prefix"]: row["n"] for row in rows}
 
-    def count_by_prefix(self, length: int) -> dict[str, int]:
-        """How many of these goals share each path prefix of ``length`` characters."""
-        rows = (
+    def prefix_counts(self, length: int):
+        """Rows of (prefix, n): how many of these goals share each path prefix of ``length`` characters."""
+        return (
             self.annotate(prefix=models.functions.Substr("path", 1, length))
             .order_by()
             .values("prefix")
             .annotate(n=models.Count("pk"))
         )
-        return {row["prefix"]: row["n"] for row in rows}
+
+    def count_by_prefix(self, length: int) -> dict[str, int]:
+        """How many of these goals share each path prefix of ``length`` characters."""
+        return {row["prefix"]: row["n"] for row in self.prefix_counts(length)}
 
 
 class GoalManager(MP_NodeManager.from_queryset(GoalQuerySet)):

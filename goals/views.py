@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from goals import search as goal_search
@@ -122,7 +125,7 @@ def goal_tree(request):
     opened, closed = selected_ids(request, "open"), selected_ids(request, "close")
     roots = tree_nodes(period, status, opened - closed, closed)
     context.update(
-        roots=roots,
+        rows=tree_rows(roots),
         opened=sorted(opened - closed),
         closed=sorted(closed),
         children_query=urlencode({"period": period.slug, "status": status}),
@@ -140,8 +143,7 @@ def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set
     nodes = {goal.path: Node(goal, below=deep_counts.get(goal.path, 0)) for goal in upper}
     open_paths: set[str] = set()
     if opened:
-        targets = list(in_period.filter(pk__in=opened).only("path", "depth"))
-        for target in targets:
+        for target in in_period.filter(pk__in=opened).only("path", "depth"):
             for end in range(Goal.steplen, len(target.path) + 1, Goal.steplen):
                 open_paths.add(target.path[:end])
         parents = [
@@ -150,12 +152,9 @@ def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set
             if len(path) >= FIRST_RENDER_DEPTH * Goal.steplen
         ]
         if parents:
-            deep = (
-                in_period.children_of_any(parents)
-                .with_context()
-                .with_count_below(period, status=status, within=parents)
-            )
-            nodes.update((goal.path, Node(goal, below=goal.below)) for goal in deep)
+            counts = in_period.count_below_children_of(parents)
+            deep = in_period.children_of_any(parents).with_context()
+            nodes.update((goal.path, Node(goal, below=counts.get(goal.path, 0))) for goal in deep)
     roots = []
     for path in sorted(nodes, reverse=True):
         node = nodes[path]
@@ -173,26 +172,65 @@ def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set
     return [root for root in roots if root.goal.depth == 1]
 
 
+@dataclass
+class Row:
+    """One goal of the rendered tree, in document order, with the lists it closes."""
+
+    node: Node
+    nests: bool
+    closing: str = ""
+    below_label: str = ""
+
+
+def tree_rows(roots: list[Node]) -> list[Row]:
+    """Flatten the open part of the tree, so the template renders it in one loop, not by recursion."""
+    rows: list[Row] = []
+
+    def walk(node: Node) -> None:
+        nests = node.is_open and bool(node.children)
+        rows.append(Row(node, nests, below_label=below_label(node.below)))
+        if nests:
+            for child in node.children:
+                walk(child)
+            rows[-1].closing += "</ul></li>"
+
+    for root in roots:
+        walk(root)
+    for row in rows:
+        row.closing = mark_safe(row.closing)
+    return rows
+
+
+def below_label(count: int) -> str:
+    if not count:
+        return ""
+    return ngettext("%(n)s goal below", "%(n)s goals below", count) % {"n": count}
+
+
 @require_GET
 def goal_children(request, pk):
-    """The children of one goal, for htmx to put in place; a plain request gets the tree page."""
-    period = selected_period(request)
+    """The children of one goal, for htmx to put in place; a plain request gets the tree page.
+
+    Three queries: the period together with the goal's path, the children,
+    and how many goals sit below each child.
+    """
     status = selected_status(request)
-    if period is None:
+    slug = request.GET.get("period")
+    periods = (
+        MandatePeriod.objects.filter(slug=slug) if slug else MandatePeriod.objects.filter(is_current=True)
+    )
+    period = periods.annotate(goal_path=Subquery(Goal.objects.filter(pk=pk).values("path")[:1])).first()
+    if period is None or period.goal_path is None:
         raise Http404
     if not request.headers.get("HX-Request"):
         query = urlencode({"period": period.slug, "status": status, "open": pk})
         return redirect(f"{reverse('goal-tree')}?{query}#g{pk}")
-    parent = get_object_or_404(Goal.objects.only("path", "depth"), pk=pk)
-    children = (
-        Goal.objects.valid_in(period)
-        .with_status(status)
-        .child_of(parent)
-        .with_context()
-        .with_count_below(period, status=status, within=[parent])
-    )
-    nodes = [Node(goal, below=goal.below) for goal in children]
-    return render(request, "goals/_nodes.html", {"nodes": nodes})
+    parent = Goal(pk=pk, path=period.goal_path, depth=len(period.goal_path) // Goal.steplen)
+    in_period = Goal.objects.valid_in(period).with_status(status)
+    children = list(in_period.children_of_any([parent]).with_context())
+    counts = in_period.count_below_children_of([parent]) if children else {}
+    nodes = [Node(goal, below=counts.get(goal.path, 0)) for goal in children]
+    return render(request, "goals/_nodes.html", {"rows": tree_rows(nodes)})
 
 
 def goal_detail(request, pk):

@@ -14,7 +14,7 @@ from tests.goals.views_support import DEMO_TITLE, count_queries, load_demo_data
 PINNED = {
     "home": 6,
     "tree": 7,
-    "tree-opened": 9,
+    "tree-opened": 10,
     "tree-unit": 8,
     "tree-level": 8,
     "tree-retired": 8,
