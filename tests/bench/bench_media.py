@@ -133,6 +133,62 @@ def download(
     return response.status, received, time.perf_counter() - started
 
 
+def admin_upload(port: int, worker: int, session: str, deck: Path) -> None:
+    """POST the deck to the admin's add form, as a browser would, and watch the worker's memory."""
+    import re
+    import uuid
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", "/admin/dialogue/material/add/", headers={"Cookie": f"sessionid={session}"})
+    response = connection.getresponse()
+    page = response.read().decode()
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    boundary = uuid.uuid4().hex
+    fields = {"csrfmiddlewaretoken": token, "title": "Benchmarkdäck via admin", "version": "http"}
+    head = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    )
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="deck.pptx"\r\n'
+        "Content-Type: application/vnd.openxmlformats-officedocument.presentationml.presentation\r\n\r\n"
+    )
+    tail = f"\r\n--{boundary}--\r\n".encode()
+
+    def body():
+        yield head.encode()
+        with open(deck, "rb") as handle:
+            while chunk := handle.read(MB):
+                yield chunk
+        yield tail
+
+    length = len(head.encode()) + deck.stat().st_size + len(tail)
+    before = rss_kb(worker)
+    Path(f"/proc/{worker}/clear_refs").write_text("5")
+    started = time.perf_counter()
+    connection.request(
+        "POST",
+        "/admin/dialogue/material/add/",
+        body=body(),
+        headers={
+            "Cookie": f"sessionid={session}; csrftoken={csrf_cookie}",
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Content-Length": str(length),
+            "Referer": f"http://127.0.0.1:{port}/admin/dialogue/material/add/",
+        },
+    )
+    response = connection.getresponse()
+    response.read()
+    elapsed = time.perf_counter() - started
+    peak = rss_kb(worker, "VmHWM")
+    assert response.status == 302, f"admin upload got {response.status}"
+    print(
+        f"upload through the admin (HTTP POST of the deck to gunicorn, 1 sync worker): {elapsed:.2f} s, "
+        f"worker RSS {before / 1024:.0f} MB before, peak {peak / 1024:.0f} MB: growth {(peak - before) / 1024:.0f} MB"
+    )
+
+
 def worker_pid(master: int) -> int:
     for _ in range(100):
         children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
@@ -200,6 +256,9 @@ def main() -> None:
         client = Client()
         client.force_login(UserFactory(username="bench"))
         cookie = f"sessionid={client.cookies['sessionid'].value}"
+        admin = Client()
+        admin.force_login(UserFactory(username="bench-admin", is_staff=True, is_superuser=True))
+        admin_cookie = admin.cookies["sessionid"].value
 
         view_port, static_port = free_port(), free_port()
         gunicorn = subprocess.Popen(
@@ -236,6 +295,7 @@ def main() -> None:
         wait_for(view_port, "/healthz")
         wait_for(static_port)
         worker = worker_pid(gunicorn.pid)
+        admin_upload(view_port, worker, admin_cookie, deck)
         url = upload["url"]
         static_path = "/" + url.split("/files/", 1)[1]
 
