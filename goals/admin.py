@@ -50,6 +50,10 @@ class EditorGoalAdminForm(GoalAdminForm):
         goal = instance if instance is not None else Goal()
         period = goal.period if goal.period_id else self.period_hint
         offered = permissions.parent_choices(self.user, goal, period)
+        current = Goal.objects.get_parent(goal) if goal.pk else None
+        if current is not None and current not in offered:
+            # Placed there by an administrator: saving other changes must not move it.
+            offered.insert(0, Goal.objects.select_related("owner").get(pk=current.pk))
         field.choices = [("", "---------")] + [
             (
                 parent.pk,

@@ -370,3 +370,15 @@ def test_editor_goal_lists_stay_within_a_fixed_number_of_queries(
         GoalFactory(parent=tree["council"], level="unit", owner=office, period=period, title=f"Extra {n}")
     with django_assert_max_num_queries(10):
         editor_client.get(CHANGELIST)
+
+
+def test_goal_placed_by_an_administrator_elsewhere_can_still_be_saved(editor_client, tree, office):
+    """An editor's goal under another unit's goal keeps its place when the editor changes its title."""
+    services.goal_move(goal=tree["activity"], target=tree["foreign"], position="last-child")
+    goal = Goal.objects.get(pk=tree["activity"].pk)
+    form = editor_client.get(change_url(goal)).context["adminform"].form
+    assert tree["foreign"].pk in [value for value, _ in form.fields["treebeard_ref_node"].choices]
+    response = editor_client.post(change_url(goal), form_data(goal, title="Ny rubrik"))
+    assert response.status_code == 302, errors_of(response)
+    goal.refresh_from_db()
+    assert goal.title == "Ny rubrik" and Goal.objects.get_parent(goal) == tree["foreign"]
