@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
@@ -144,24 +145,34 @@ def write_json(rows: list[dict[str, str]]) -> bytes:
 
 
 def write_xlsx(rows: list[dict[str, str]], columns: list[str] = COLUMNS, title: str = SHEET_TITLE) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line, row in enumerate(rows, start=2):
-        for position, name in enumerate(columns, start=1):
-            if row[name]:
-                cell = sheet.cell(line, position, row[name])
-                # Text stays text: a title starting with "=" is no formula.
-                cell.data_type = "s"
+    # Write-only mode streams rows: several times faster for 10,000 goals.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
     sheet.freeze_panes = "A2"
+    header = []
+    for name in columns:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in rows:
+        sheet.append([_text_cell(sheet, row[name]) for name in columns])
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
     return _with_fixed_timestamps(raw.getvalue())
+
+
+def _text_cell(sheet, value: str):
+    if not value:
+        return None
+    if not value.startswith("="):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    # Text stays text: a title starting with "=" is no formula.
+    cell.data_type = "s"
+    return cell
 
 
 def _with_fixed_timestamps(data: bytes) -> bytes:

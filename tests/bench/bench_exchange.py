@@ -9,7 +9,8 @@ then per format (csv, xlsx, json): times the export, empties the goal table,
 times the import of that file into it, exports again and compares the files,
 imports the same file a second time (which must write nothing), and checks the
 tree. Queries are counted for each step; those besides INSERT batches should
-stay (nearly) the same at both sizes.
+stay (nearly) the same at both sizes. Last, on the same data, the API's tree of
+the period and a 500-goal page of goals/, timed with their query counts.
 """
 
 import argparse
@@ -41,6 +42,13 @@ def main() -> int:
     try:
         print(f"database: {connection.vendor}")
         for size in (args.small, args.goals):
+            api = run_api(size)
+            print(
+                f"{api['goals']:>6} goals, API\n"
+                f"    tree/?period=       {api['tree_s']:7.2f} s  {api['tree_q']:4d} queries "
+                f"({api['tree_nodes']} nodes to depth {api['tree_depth']}, truncated: {api['truncated']})\n"
+                f"    goals/?page_size=500 {api['list_s']:6.2f} s  {api['list_q']:4d} queries"
+            )
             for fmt in FORMATS:
                 result = run_once(size, fmt)
                 ok = ok and result["identical"] and result["tree_ok"] and result["second_writes"] == 0
@@ -57,6 +65,43 @@ def main() -> int:
         connection.creation.destroy_test_db(old_name, verbosity=0)
     print("RESULT:", "round trips identical, second imports wrote nothing" if ok else "FAILED")
     return 0 if ok else 1
+
+
+def run_api(goals: int) -> dict:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from goals.models import Goal
+    from vision.models import MandatePeriod
+
+    with transaction.atomic():
+        call_command("generate_goals", goals=goals, periods=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        period = MandatePeriod.objects.get(is_current=True)
+        client = APIClient()
+        client.force_authenticate(get_user_model().objects.create(username="bench"))
+        with CaptureQueriesContext(connection) as tree_queries:
+            started = time.perf_counter()
+            tree = client.get("/api/tree/", {"period": period.slug}).json()
+            tree_s = time.perf_counter() - started
+        with CaptureQueriesContext(connection) as list_queries:
+            started = time.perf_counter()
+            client.get("/api/goals/", {"period": period.slug, "page_size": 500}).json()
+            list_s = time.perf_counter() - started
+        count = Goal.objects.valid_in(period).count()
+        transaction.set_rollback(True)
+    return {
+        "goals": count,
+        "tree_s": tree_s,
+        "tree_q": len(tree_queries.captured_queries),
+        "tree_nodes": tree["count"],
+        "tree_depth": tree["depth"],
+        "truncated": tree["truncated"],
+        "list_s": list_s,
+        "list_q": len(list_queries.captured_queries),
+    }
 
 
 def run_once(goals: int, fmt: str) -> dict:
