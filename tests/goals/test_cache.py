@@ -1,0 +1,146 @@
+"""The cached tree and red thread: versions per period, bumped by every goal write service."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+
+from goals import cache as goal_cache
+from goals import services
+from goals.models import Goal
+from tests.factories import GoalFactory, PeriodFactory
+
+
+@pytest.fixture
+def third_period(db):
+    return PeriodFactory(slug="2031-2034", name="2031–2034", start=date(2031, 1, 1), end=date(2034, 12, 31))
+
+
+def versions(*periods) -> list[str]:
+    return [goal_cache.period_version(p.pk if p is not None else None) for p in periods]
+
+
+def test_a_version_holds_until_bumped_and_a_bump_touches_only_its_period(period, next_period):
+    first = versions(period, next_period)
+    assert versions(period, next_period) == first
+    goal_cache.bump_period_versions([period.pk])
+    after = versions(period, next_period)
+    assert after[0] != first[0]
+    assert after[1] == first[1]
+
+
+def test_bumping_for_every_period_changes_them_all(period, next_period):
+    first = versions(period, next_period, None)
+    goal_cache.bump_period_versions([None])
+    assert all(a != b for a, b in zip(first, versions(period, next_period, None), strict=True))
+
+
+def test_a_version_lost_from_the_cache_never_comes_back_as_an_old_one(period):
+    seen = {goal_cache.period_version(period.pk)}
+    for _ in range(5):
+        cache.clear()  # as when the cache evicts the version key
+        version = goal_cache.period_version(period.pk)
+        assert version not in seen
+        seen.add(version)
+
+
+def test_spans_cover_every_period_a_goal_is_valid_in(period, next_period, third_period):
+    assert goal_cache.periods_of_spans({(period.pk, None)}) == {period.pk}
+    assert goal_cache.periods_of_spans({(period.pk, third_period.pk)}) == {
+        period.pk,
+        next_period.pk,
+        third_period.pk,
+    }
+    assert goal_cache.periods_of_spans({(None, None)}) == {None}
+
+
+def test_local_memory_entries_live_briefly_and_a_setting_overrides(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert goal_cache.cache_seconds() == goal_cache.LOCAL_CACHE_SECONDS
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    assert goal_cache.cache_seconds() == goal_cache.SHARED_CACHE_SECONDS
+    settings.GOALS_CACHE_SECONDS = 5
+    assert goal_cache.cache_seconds() == 5
+
+
+def test_the_bump_is_repeated_after_commit(period, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        before = goal_cache.period_version(period.pk)
+        goal_cache.bump_for({(period.pk, None)})
+        during = goal_cache.period_version(period.pk)
+    assert during != before
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert goal_cache.period_version(period.pk) != during
+
+
+# --- every goal write service bumps the periods it touches, and only those ---
+
+
+@pytest.fixture
+def two_periods(small_tree, next_period, council):
+    """small_tree in `period`, plus a second branch under the vision valid in `next_period`."""
+    area = GoalFactory(
+        parent=small_tree["vision"], level="area", owner=council, period=next_period, title="Område senare"
+    )
+    return {**small_tree, "later_area": area}
+
+
+def changed(before: list[str], after: list[str]) -> list[bool]:
+    return [a != b for a, b in zip(before, after, strict=True)]
+
+
+def test_create_bumps_its_period_only(two_periods, period, next_period, council):
+    before = versions(period, next_period)
+    GoalFactory(parent=two_periods["area"], level="council", owner=council, period=period)
+    assert changed(before, versions(period, next_period)) == [True, False]
+
+
+def test_update_bumps_the_period_it_left_and_the_one_it_joined(two_periods, period, next_period):
+    goal = two_periods["first"]
+    before = versions(period, next_period)
+    services.goal_update(goal=goal, title="Ny titel")
+    assert changed(before, versions(period, next_period)) == [True, False]
+
+
+def test_move_retire_and_delete_bump_the_branch_periods(two_periods, period, next_period):
+    tree = two_periods
+    before = versions(period, next_period)
+    services.goal_move(goal=tree["second"], target=tree["area"], position="last-child")
+    assert changed(before, versions(period, next_period)) == [True, False]
+
+    before = versions(period, next_period)
+    services.goal_retire(goal=tree["council"])
+    assert changed(before, versions(period, next_period)) == [True, False]
+
+    before = versions(period, next_period)
+    services.goal_delete(goal=Goal.objects.get(pk=tree["later_area"].pk))
+    assert changed(before, versions(period, next_period)) == [False, True]
+
+
+def test_changing_the_vision_bumps_every_period(two_periods, period, next_period):
+    before = versions(period, next_period)
+    services.goal_update(goal=two_periods["vision"], title="NORRKÖPING tar plats (reviderad)")
+    assert changed(before, versions(period, next_period)) == [True, True]
+
+
+def test_links_and_carry_over_bump_their_periods(two_periods, period, next_period, office):
+    tree = two_periods
+    before = versions(period, next_period)
+    services.goal_link_add(source=tree["first"], target=tree["second"])
+    assert changed(before, versions(period, next_period)) == [True, False]
+
+    before = versions(period, next_period)
+    services.goal_link_remove(source=tree["first"], target=tree["second"])
+    assert changed(before, versions(period, next_period)) == [True, False]
+
+    before = versions(period, next_period)
+    result = services.period_carry_over(source=period, target=next_period)
+    assert result.created
+    assert changed(before, versions(period, next_period)) == [True, True]
+
+
+def test_a_dry_run_changes_nothing_and_bumps_nothing(two_periods, period, next_period):
+    before = versions(period, next_period)
+    services.period_carry_over(source=period, target=next_period, dry_run=True)
+    assert changed(before, versions(period, next_period)) == [False, False]
