@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from goals import rules
+from goals.cache import branch_spans, bump_for, spans_of
 from goals.edit_conflicts import conflict_message
 from goals.models import Goal, GoalLevel, GoalLink, GoalStatus
 from vision.models import MandatePeriod, Unit
@@ -109,6 +110,7 @@ def goal_insert(*, parent: Goal | None, goal: Goal) -> Goal:
         parent = _fresh(parent, lock=True)
     goal.full_clean(exclude=TREE_FIELDS)
     rules.check_placement(goal, parent)
+    bump_for(spans_of([goal]))
     if parent is None:
         return Goal.objects.add_root(instance=goal)
     return Goal.objects.add_child(parent, instance=goal)
@@ -126,6 +128,7 @@ def goal_update(*, goal: Goal, expected_version: int | None = None, **changes) -
         raise TypeError(f"goal_update cannot change {sorted(unknown)}")
     _lock_tree(exclusive=False)
     stored = _fresh(goal, lock=True)
+    was_valid = (stored.period_id, stored.until_period_id)
     if expected_version is not None and stored.version != expected_version:
         raise ValidationError(conflict_message(stored, expected_version), code="edit_conflict")
     for name, value in changes.items():
@@ -135,6 +138,7 @@ def goal_update(*, goal: Goal, expected_version: int | None = None, **changes) -
     rules.check_children_fit(stored)
     stored.version += 1
     stored.save(update_fields=[Goal._meta.get_field(name).attname for name in changes] + ["version"])
+    bump_for({was_valid} | spans_of([stored]))
     return stored
 
 
@@ -177,6 +181,7 @@ def goal_move(*, goal: Goal, target: Goal, position: str = "last-child") -> Goal
     goal.version += 1
     goal.needs_relinking = False
     goal.save(update_fields=["version", "needs_relinking"])
+    bump_for(branch_spans(goal))
     return goal
 
 
@@ -190,6 +195,7 @@ def goal_retire(*, goal: Goal, user=None) -> int:
         node.status = GoalStatus.RETIRED
     if branch:
         bulk_update_with_history(branch, Goal, ["status"], default_user=user)
+        bump_for(spans_of(branch))
     return len(branch)
 
 
@@ -217,6 +223,7 @@ def goal_delete(*, goal: Goal) -> None:
     if refusal:
         raise ValidationError(refusal, code="delete_refused")
     Goal.objects.filter(pk=goal.pk).delete()
+    bump_for(spans_of([goal]))
 
 
 @transaction.atomic
@@ -230,12 +237,14 @@ def goal_link_add(*, source: Goal, target: Goal) -> GoalLink:
             % {"source": source.title, "target": target.title},
             code="link_exists",
         )
+    bump_for(spans_of([source, target]))
     return GoalLink.objects.create(source=source, target=target)
 
 
 @transaction.atomic
 def goal_link_remove(*, source: Goal, target: Goal) -> None:
     GoalLink.objects.filter(source=source, target=target).delete()
+    bump_for(spans_of([source, target]))
 
 
 @dataclass
@@ -367,6 +376,7 @@ def period_carry_over(
         node.image_id = goal.pk
         result.successors[node.goal.pk] = goal
     _carry_links(result, nodes, candidates)
+    bump_for({(source.pk, None), (target.pk, None)})  # the source's goals now show successors
     return result
 
 
