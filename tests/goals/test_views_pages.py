@@ -207,3 +207,15 @@ def test_pages_speak_swedish_by_default(client, small_tree):
     assert "Ändringshistorik" in goal and "Över mandatperioderna" in goal
     home = text_of(client.get("/"))
     assert "Så tillämpas visionen" in home and "Respekt" in home and "Delaktighet" in home
+
+
+def test_goal_page_of_a_bulk_inserted_goal_without_history(reader, db):
+    """generate_goals and imports bulk-insert goals without history records; their page still renders."""
+    from goals.generate import generate_goals
+
+    generate_goals(goals_per_period=20, periods=1)
+    goal = Goal.objects.filter(level="unit").first()
+    assert not goal.history.exists()
+    response = reader.get(f"/goals/{goal.pk}/")
+    assert response.status_code == 200
+    assert "No recorded changes." in text_of(response)
