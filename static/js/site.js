@@ -23,6 +23,8 @@
       }
       list.setAttribute("data-loaded", "");
       setOpen(button, list, true);
+    }).catch(function () {
+      window.location.href = url;
     });
   }
 

@@ -146,3 +146,16 @@ def test_expanding_any_node_of_ten_thousand_costs_at_most_three_queries(ten_thou
         assert len(queries) <= 3, [q["sql"] for q in queries.captured_queries]
         children = in_period.child_of(node).count()
         assert len(ids_in(response.content.decode())) == children
+
+
+def test_children_of_an_unknown_goal_or_period_are_not_found(reader, small_tree):
+    council = small_tree["council"].pk
+    assert reader.get("/goals/999999/children/?period=2023-2026", HTTP_HX_REQUEST="true").status_code == 404
+    assert (
+        reader.get(f"/goals/{council}/children/?period=1999-2002", HTTP_HX_REQUEST="true").status_code == 404
+    )
+
+
+def test_children_default_to_the_current_period(reader, small_tree):
+    html = reader.get(f"/goals/{small_tree['council'].pk}/children/", HTTP_HX_REQUEST="true").content.decode()
+    assert ids_in(html) == {small_tree["first"].pk, small_tree["second"].pk}
