@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from goals import rules, services
+from goals.cache import bump_for
 from goals.exchange import FileRefused, RowError, SourceRow
 from goals.models import Goal
 from vision.models import MandatePeriod, Unit
@@ -116,6 +117,7 @@ def goals_import(*, rows: list[SourceRow], dry_run: bool = False, user=None) -> 
     _write_updates([p for p in plans if p.changed], user)
     _write_new([p for p in plans if not p.existing], user)
     _write_moves([p for p in plans if p.moved])
+    bump_for({(None, None)})  # an import may touch any period: every cached tree starts again
     return result
 
 

@@ -144,3 +144,15 @@ def test_a_dry_run_changes_nothing_and_bumps_nothing(two_periods, period, next_p
     before = versions(period, next_period)
     services.period_carry_over(source=period, target=next_period, dry_run=True)
     assert changed(before, versions(period, next_period)) == [False, False]
+
+
+def test_an_import_bumps_every_period(two_periods, period, next_period):
+    from goals import exchange
+    from goals.import_service import goals_import
+
+    data = exchange.write(exchange.export_rows(period), "json")
+    renamed = data.replace("Solpaneler på skolor".encode(), "Solceller på skolor".encode())
+    before = versions(period, next_period)
+    goals_import(rows=exchange.read(renamed, "json"))
+    assert Goal.objects.filter(title="Solceller på skolor").exists()
+    assert changed(before, versions(period, next_period)) == [True, True]
