@@ -68,12 +68,19 @@ def period_version(period_id: int | None) -> str:
 
 
 def goal_version(goal) -> str:
-    """The version part of a cache key for a goal's red thread: its own period's version.
+    """The version part of a cache key for a goal's page with its red thread.
 
-    An ancestor that changes is valid in the goal's period too (a child's validity lies
-    within its parent's), so its write bumps that period.
+    Covers every period the goal is valid in (its sub-goals, links and history change
+    there; an ancestor is valid there too, since a child's validity lies within its
+    parent's) and the periods of its predecessor and successor, whose titles it shows.
     """
-    return period_version(goal.period_id)
+    spans = {(goal.period_id, goal.until_period_id)}
+    for other in (goal.predecessor if goal.predecessor_id else None, getattr(goal, "successor", None)):
+        if other is not None:
+            spans.add((other.period_id, other.until_period_id))
+    ids = [EVERY_PERIOD] + sorted(pid for pid in periods_of_spans(spans) if pid is not None)
+    found = _versions(ids)
+    return ".".join(str(found[_key(pid)]) for pid in ids)
 
 
 def bump_period_versions(period_ids: Iterable) -> None:

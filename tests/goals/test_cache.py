@@ -156,3 +156,19 @@ def test_an_import_bumps_every_period(two_periods, period, next_period):
     goals_import(rows=exchange.read(renamed, "json"))
     assert Goal.objects.filter(title="Solceller på skolor").exists()
     assert changed(before, versions(period, next_period)) == [True, True]
+
+
+def test_a_goal_page_version_follows_its_span_and_its_lineage(two_periods, period, next_period, third_period):
+    goal = two_periods["first"]
+    before = goal_cache.goal_version(goal)
+    goal_cache.bump_period_versions([next_period.pk])
+    assert goal_cache.goal_version(goal) == before  # not valid there, no lineage there
+
+    services.period_carry_over(source=period, target=next_period)
+    goal = Goal.objects.select_related("successor").get(pk=goal.pk)
+    before = goal_cache.goal_version(goal)
+    goal_cache.bump_period_versions([next_period.pk])  # where its successor lives
+    assert goal_cache.goal_version(goal) != before
+    before = goal_cache.goal_version(goal)
+    goal_cache.bump_period_versions([third_period.pk])
+    assert goal_cache.goal_version(goal) == before
