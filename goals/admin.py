@@ -155,9 +155,9 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
     def save_model(self, request, obj, form, change):
         parent_or_ref, position = form.tree_target()
         if not change:
-            goal = services.goal_insert(parent=form.prospective_parent(), goal=obj)
-            if parent_or_ref is not None and position != "last-child":
-                services.goal_move(goal=goal, target=parent_or_ref, position=position)
+            services.goal_insert(
+                parent=form.prospective_parent(), goal=obj, target=parent_or_ref, position=position
+            )
             return
         changed = [name for name in form.changed_data if name in services.EDITABLE_FIELDS]
         if changed:

@@ -62,9 +62,13 @@ class GoalAdminForm(MoveNodeForm):
         super()._post_clean()
         if self.errors or "treebeard_position" not in self.cleaned_data:
             return
-        if self.instance.pk and self.cleaned_data.get("loaded_version") is not None:
+        if self.instance.pk:
+            # Also without a version (a crafted POST), so a move is locked exclusively
+            # from the start rather than upgraded from a shared lock later.
             conflict = services.goal_version_conflict(
-                goal=self.instance, version=self.cleaned_data["loaded_version"], moving=self.tree_changed()
+                goal=self.instance,
+                version=self.cleaned_data.get("loaded_version"),
+                moving=self.tree_changed(),
             )
             if conflict:
                 self.add_error(None, ValidationError(conflict, code="edit_conflict"))

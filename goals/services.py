@@ -103,17 +103,30 @@ def goal_create(
 
 
 @transaction.atomic
-def goal_insert(*, parent: Goal | None, goal: Goal) -> Goal:
-    """Validate an unsaved goal and add it as the last child of ``parent``."""
-    _lock_tree(exclusive=parent is None)
+def goal_insert(
+    *, parent: Goal | None, goal: Goal, target: Goal | None = None, position: str = "last-child"
+) -> Goal:
+    """Validate an unsaved goal and add it as the last child of ``parent``.
+
+    With ``target`` and another ``position`` (as the admin's form offers) the
+    new goal then moves there, inside the same exclusive lock: taking the
+    shared lock first and the exclusive one later would deadlock two such
+    inserts running at once.
+    """
+    positioned = target is not None and position != "last-child"
+    _lock_tree(exclusive=parent is None or positioned)
     if parent is not None:
         parent = _fresh(parent, lock=True)
     goal.full_clean(exclude=TREE_FIELDS)
     rules.check_placement(goal, parent)
     bump_for(spans_of([goal]))
     if parent is None:
-        return Goal.objects.add_root(instance=goal)
-    return Goal.objects.add_child(parent, instance=goal)
+        goal = Goal.objects.add_root(instance=goal)
+    else:
+        goal = Goal.objects.add_child(parent, instance=goal)
+    if positioned:
+        goal = goal_move(goal=goal, target=target, position=position)
+    return goal
 
 
 @transaction.atomic
@@ -143,7 +156,7 @@ def goal_update(*, goal: Goal, expected_version: int | None = None, **changes) -
 
 
 @transaction.atomic
-def goal_version_conflict(*, goal: Goal, version: int, moving: bool = False) -> str | None:
+def goal_version_conflict(*, goal: Goal, version: int | None, moving: bool = False) -> str | None:
     """Lock ``goal`` for the rest of the caller's transaction; say what changed since ``version``.
 
     A form calls this while validating, inside the request's transaction, so
@@ -152,7 +165,7 @@ def goal_version_conflict(*, goal: Goal, version: int, moving: bool = False) -> 
     """
     _lock_tree(exclusive=moving)
     stored = _fresh(goal, lock=True)
-    if stored.version == version:
+    if version is None or stored.version == version:
         return None
     return conflict_message(stored, version)
 
@@ -454,4 +467,3 @@ def _carry_links(result: CarryOverResult, nodes: dict[str, _Node], candidates: l
     if new_links:
         bulk_create_with_history(new_links, GoalLink, batch_size=INSERT_BATCH, default_user=result.user)
     result.links_created = len(new_links)
-
