@@ -100,11 +100,12 @@ PAGES = {
     # The re-linking queue is for editors; another unit's goal is not found at all.
     "relinking/": (lambda w: "/relinking/", expect(302, 403, 200, 200, 200)),
     "relinking/<int:pk>/": (lambda w: f"/relinking/{w.goal_a.pk}/", expect(302, 403, 200, 404, 200)),
-    "media/<path:name>": (lambda w: f"/media/{w.material.file.name}", PAGE),
+    "files/<path:name>": (lambda w: f"/files/{w.material.file.name}", PAGE),
     "dialogue/": (lambda w: "/dialogue/", PAGE),
     # The kit form's target redirects to the chosen unit's kit.
     "dialogue/kit/": (lambda w: f"/dialogue/kit/?unit={w.unit_a.slug}", expect(302, 302, 302, 302, 302)),
     "dialogue/kit/<slug:slug>/": (lambda w: f"/dialogue/kit/{w.unit_a.slug}/", PAGE),
+    "dialogue/units/<slug:slug>/workshops/": (lambda w: f"/dialogue/units/{w.unit_a.slug}/workshops/", PAGE),
     # Any member of the unit records its work group's workshop (the viewer is a member of unit A).
     "dialogue/units/<slug:slug>/workshops/new/": (
         lambda w: f"/dialogue/units/{w.unit_a.slug}/workshops/new/",
