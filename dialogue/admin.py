@@ -71,6 +71,23 @@ class WorkshopAdmin(SimpleHistoryAdmin):
         units = services.units_for_workshops(request.user)
         return super().get_queryset(request).filter(unit__in=units.values("pk"))
 
+    def _of_users_unit(self, request, workshop) -> bool:
+        # Object-level check as well as the filtered list: simple-history's
+        # history pages fetch the object themselves and only ask these methods.
+        return (
+            workshop is None
+            or services.units_for_workshops(request.user).filter(pk=workshop.unit_id).exists()
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._of_users_unit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._of_users_unit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._of_users_unit(request, obj)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             kwargs["queryset"] = services.units_for_workshops(request.user)

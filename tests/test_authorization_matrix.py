@@ -233,17 +233,7 @@ ADMIN_MODELS = {
 # Where a view does not yet answer as the matrix wants: (route, role) -> (the
 # status it gives today, why). The test holds these to today's status and warns,
 # so a fix fails the test until its entry is removed here.
-KNOWN_GAPS = {
-    ("admin/dialogue/workshop/<path:object_id>/history/", "editor_b"): (
-        200,
-        "WorkshopAdmin filters its list by unit but has no per-object has_view_permission, "
-        "so simple-history's history page shows another unit's workshop (issue 5)",
-    ),
-    ("admin/dialogue/workshop/^([^/]+)/history/([^/]+)/$", "editor_b"): (
-        200,
-        "the same gap on one historical record's page (issue 5)",
-    ),
-}
+KNOWN_GAPS: dict[tuple[str, str], tuple[int, str]] = {}
 
 
 def admin_model_entries():
