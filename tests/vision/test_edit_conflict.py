@@ -143,3 +143,13 @@ def test_a_move_is_recorded_in_history_with_the_user(admin_client, admin_user, s
     latest = Goal.history.filter(id=goal.pk).latest()
     assert latest.history_user == admin_user
     assert latest.path != small_tree["second"].path
+
+
+def test_the_position_choices_leave_out_the_goal_and_its_branch(admin_client, small_tree):
+    """A goal cannot be placed relative to itself or its sub-goals; the rest of the tree is offered."""
+    council_goal = small_tree["council"]
+    response = admin_client.get(change_url(council_goal))
+    offered = set(response.context["adminform"].form.fields["treebeard_ref_node"].queryset)
+    assert council_goal not in offered
+    assert small_tree["first"] not in offered and small_tree["second"] not in offered
+    assert small_tree["area"] in offered and small_tree["vision"] in offered
