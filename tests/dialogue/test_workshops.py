@@ -35,8 +35,9 @@ def test_a_member_or_editor_records_a_workshop_for_the_unit(client, small_tree, 
     client.force_login(user)
     url = f"/dialogue/units/{office.slug}/workshops/new/"
     assert client.get(url).status_code == 200
-    response = client.post(url, form_data(small_tree["first"]))
-    assert response.status_code == 302
+    response = client.post(url, form_data(small_tree["first"]), follow=True)
+    assert response.redirect_chain == [("/dialogue/", 302)]
+    assert "The workshop was recorded." in response.content.decode()
     workshop = Workshop.objects.get()
     assert (workshop.unit, workshop.recorded_by, workshop.facilitator) == (office, user, "Exempelchef")
     assert list(workshop.goals.all()) == [small_tree["first"]]
