@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -185,3 +187,13 @@ class Workshop(models.Model):
 
     def __str__(self):
         return f"{self.unit} {self.held_on:%Y-%m-%d}"
+
+    def clean(self):
+        if self.held_on and self.held_on > timezone.localdate():
+            raise ValidationError(
+                {
+                    "held_on": _(
+                        "A workshop is recorded once it has been held: the date cannot be in the future."
+                    )
+                }
+            )

@@ -179,3 +179,13 @@ def test_the_unit_fragment_costs_the_same_queries_with_more_workshops(
     with django_assert_max_num_queries(5):
         fragment = reader_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.count('class="workshop"') == 21
+
+
+def test_a_workshop_cannot_be_dated_in_the_future(client, small_tree, office):
+    client.force_login(member(office, UnitRole.VIEWER))
+    tomorrow = datetime.date.today() + datetime.timedelta(days=2)
+    response = client.post(
+        f"/dialogue/units/{office.slug}/workshops/new/", form_data(held_on=tomorrow.isoformat())
+    )
+    assert "the date cannot be in the future" in str(response.context["form"].errors["held_on"])
+    assert Workshop.objects.count() == 0
