@@ -176,18 +176,18 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         goal = self.get_object(request, object_id)
         if goal is not None and request.method == "POST":
-            refusal = services.goal_deletion_refusal(goal)
+            refusal = services.goal_deletion_refusal(goal, by_superuser=request.user.is_superuser)
             if refusal:
                 self.message_user(request, refusal, messages.ERROR)
                 return HttpResponseRedirect(reverse("admin:goals_goal_change", args=[goal.pk]))
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        services.goal_delete(goal=obj)
+        services.goal_delete(goal=obj, by_superuser=request.user.is_superuser)
 
     def delete_queryset(self, request, queryset):
         for goal in queryset:
-            services.goal_delete(goal=goal)
+            services.goal_delete(goal=goal, by_superuser=request.user.is_superuser)
 
     def get_actions(self, request):
         actions = super().get_actions(request)

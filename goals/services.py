@@ -212,11 +212,15 @@ def goal_retire(*, goal: Goal, user=None) -> int:
     return len(branch)
 
 
-def goal_deletion_refusal(goal: Goal) -> str | None:
-    """Why a goal may not be deleted, or None when it may."""
+def goal_deletion_refusal(goal: Goal, *, by_superuser: bool = False) -> str | None:
+    """Why a goal may not be deleted, or None when it may.
+
+    A decided goal is a public record: only a superuser may delete one (a
+    mistaken entry), and the history keeps the deletion with their name.
+    """
     if goal.numchild:
         return _("“%(goal)s” has sub-goals: move or retire them first.") % {"goal": goal.title}
-    if goal.is_decided:
+    if goal.is_decided and not by_superuser:
         return _("“%(goal)s” was decided and is a public record: retire it instead of deleting it.") % {
             "goal": goal.title
         }
@@ -228,11 +232,11 @@ def goal_deletion_refusal(goal: Goal) -> str | None:
 
 
 @transaction.atomic
-def goal_delete(*, goal: Goal) -> None:
-    """Delete a goal that was never decided and nothing else depends on."""
+def goal_delete(*, goal: Goal, by_superuser: bool = False) -> None:
+    """Delete a goal that nothing else depends on and was never decided (unless by a superuser)."""
     _lock_tree(exclusive=True)
     goal = _fresh(goal)
-    refusal = goal_deletion_refusal(goal)
+    refusal = goal_deletion_refusal(goal, by_superuser=by_superuser)
     if refusal:
         raise ValidationError(refusal, code="delete_refused")
     Goal.objects.filter(pk=goal.pk).delete()
