@@ -93,6 +93,11 @@ def bump_period_versions(period_ids: Iterable) -> None:
             cache.set(key, _fresh_version(), timeout=None)
 
 
+def bump_every_period(**kwargs) -> None:
+    """Receiver for a saved or deleted unit or period, whose name cached pages show."""
+    bump_period_versions([None])
+
+
 def periods_of_spans(spans: Iterable[tuple]) -> set:
     """The periods that goals valid over these (period_id, until_period_id) spans appear in."""
     affected: set = set()

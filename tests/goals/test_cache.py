@@ -172,3 +172,14 @@ def test_a_goal_page_version_follows_its_span_and_its_lineage(two_periods, perio
     before = goal_cache.goal_version(goal)
     goal_cache.bump_period_versions([third_period.pk])
     assert goal_cache.goal_version(goal) == before
+
+
+def test_renaming_a_unit_or_a_period_bumps_every_period(two_periods, period, next_period, council):
+    before = versions(period, next_period)
+    council.name = "Kommunfullmäktige i Norrköping"
+    council.save()
+    assert changed(before, versions(period, next_period)) == [True, True]
+    before = versions(period, next_period)
+    next_period.name = "2027–2030 (ny)"
+    next_period.save()
+    assert changed(before, versions(period, next_period)) == [True, True]
