@@ -14,9 +14,10 @@ workers when their entries expire, which is why entries live only
 cache).
 """
 
+import hashlib
 import itertools
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -91,6 +92,16 @@ def bump_period_versions(period_ids: Iterable) -> None:
             cache.incr(key)
         except ValueError:
             cache.set(key, _fresh_version(), timeout=None)
+
+
+def cached(parts: tuple, build: Callable):
+    """``build()``'s value, kept under a key made of ``parts`` (which include a version)."""
+    key = "goals:c:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, cache_seconds())
+    return value
 
 
 def bump_every_period(**kwargs) -> None:

@@ -183,3 +183,17 @@ def test_renaming_a_unit_or_a_period_bumps_every_period(two_periods, period, nex
     next_period.name = "2027–2030 (ny)"
     next_period.save()
     assert changed(before, versions(period, next_period)) == [True, True]
+
+
+def test_cached_builds_once_per_version(period):
+    calls = []
+
+    def build():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    first = goal_cache.cached(("x", goal_cache.period_version(period.pk)), build)
+    again = goal_cache.cached(("x", goal_cache.period_version(period.pk)), build)
+    goal_cache.bump_period_versions([period.pk])
+    fresh = goal_cache.cached(("x", goal_cache.period_version(period.pk)), build)
+    assert (first, again, fresh) == ({"n": 1}, {"n": 1}, {"n": 2})
