@@ -225,3 +225,20 @@ def test_webvtt_parser_reads_cues_with_identifiers_and_hours():
         "\ufeffWEBVTT\n\nintro\n01:00:01.500 --> 01:00:02.000 align:start\nHej\nhopp\n"
     )
     assert cues == [(3601.5, 3602.0, "Hej\nhopp")]
+
+
+def test_add_material_command_stores_a_deck_and_refuses_a_bad_file(db, settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    deck = tmp_path / "dialogmaterial.pptx"
+    deck.write_bytes(_sample_pptx([("Vår vision", "Anteckning")]))
+    call_command("add_material", str(deck), "--title", "Dialogmaterial", "--material-version", "3", verbosity=0)
+    material = Material.objects.get()
+    assert (material.version, material.slide_count, material.size) == ("3", 1, deck.stat().st_size)
+
+    fake = tmp_path / "fake.pptx"
+    fake.write_bytes(PNG)
+    with pytest.raises(CommandError, match="neither a PowerPoint presentation"):
+        call_command("add_material", str(fake), "--title", "Dialogmaterial", "--material-version", "4", verbosity=0)
+    assert Material.objects.count() == 1
+    assert len(stored_files(settings)) == 1
