@@ -196,6 +196,10 @@ if os.environ.get("REDIS_URL"):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ["REDIS_URL"],
     }
+# How long a cached goal tree, goal page or unit list lives (goals/cache.py); unset: 30 s with
+# the per-process local memory cache, a day with Redis, where every change shows at once.
+if os.environ.get("GOALS_CACHE_SECONDS"):
+    GOALS_CACHE_SECONDS = int(os.environ["GOALS_CACHE_SECONDS"])
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
