@@ -101,6 +101,7 @@ PAGES = {
     "relinking/": (lambda w: "/relinking/", expect(302, 403, 200, 200, 200)),
     "relinking/<int:pk>/": (lambda w: f"/relinking/{w.goal_a.pk}/", expect(302, 403, 200, 404, 200)),
     "files/<path:name>": (lambda w: f"/files/{w.material.file.name}", PAGE),
+    "reports/red-thread/": (lambda w: f"/reports/red-thread/?unit={w.unit_a.slug}", PAGE),
     "dialogue/": (lambda w: "/dialogue/", PAGE),
     # The kit form's target redirects to the chosen unit's kit.
     "dialogue/kit/": (lambda w: f"/dialogue/kit/?unit={w.unit_a.slug}", expect(302, 302, 302, 302, 302)),
@@ -163,6 +164,9 @@ ADMIN_PAGES = {
     ),
     # treebeard's translation catalogue: only interface strings, so any signed-in user may load it.
     "admin/goals/goal/jsi18n/": (lambda w: "/admin/goals/goal/jsi18n/", PAGE),
+    # Exporting is reading (editors included); importing rewrites the tree: administrators only.
+    "admin/goals/goal/export/": (lambda w: "/admin/goals/goal/export/", expect(302, 302, 200, 200, 200)),
+    "admin/goals/goal/import/": (lambda w: "/admin/goals/goal/import/", expect(302, 302, 403, 403, 200)),
     "admin/goals/goal/carry-over/": (
         lambda w: "/admin/goals/goal/carry-over/",
         expect(302, 302, 403, 403, 200),
