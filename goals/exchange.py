@@ -57,13 +57,18 @@ class RowError:
     line: int
     column: str
     reason: str
+    record: int | None = None  # JSON: the goal's place in the list, for files with several goals a line
 
     def __str__(self):
-        return _("line %(line)s, column %(column)s: %(reason)s") % {
+        where = {
             "line": self.line,
             "column": self.column or "–",
             "reason": self.reason,
+            "record": self.record,
         }
+        if self.record is not None:
+            return _("line %(line)s (goal %(record)s), column %(column)s: %(reason)s") % where
+        return _("line %(line)s, column %(column)s: %(reason)s") % where
 
 
 class FileRefused(Exception):
@@ -78,6 +83,7 @@ class FileRefused(Exception):
 class SourceRow:
     line: int
     values: dict[str, str] = field(default_factory=dict)
+    record: int | None = None
 
 
 def format_of(filename: str) -> str:
@@ -343,7 +349,7 @@ def read_json(data: bytes) -> list[SourceRow]:
             if value is not None and not isinstance(value, str):
                 raise FileRefused([RowError(line_at(start), name, _("The value must be text or null."))])
             values[name] = value or ""
-        rows.append(SourceRow(line_at(start), values))
+        rows.append(SourceRow(line_at(start), values, record=len(rows) + 1))
         index = skip_space(index)
         if index < len(text) and text[index] == ",":
             index = skip_space(index + 1)

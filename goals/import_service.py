@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from goals import rules, services
-from goals.cache import bump_for
+from goals.cache import bump_for, spans_of
 from goals.exchange import FileRefused, RowError, SourceRow
 from goals.models import Goal
 from vision.models import MandatePeriod, Unit
@@ -95,6 +95,7 @@ class _Plan:
     existing: bool
     changed: bool = False
     moved: bool = False
+    old_span: tuple | None = None
     new_children: int = 0
     errors: list[RowError] = field(default_factory=list)
 
@@ -117,8 +118,18 @@ def goals_import(*, rows: list[SourceRow], dry_run: bool = False, user=None) -> 
     _write_updates([p for p in plans if p.changed], user)
     _write_new([p for p in plans if not p.existing], user)
     _write_moves([p for p in plans if p.moved])
-    bump_for({(None, None)})  # an import may touch any period: every cached tree starts again
+    bump_for(_touched_spans(plans))
     return result
+
+
+def _touched_spans(plans: list[_Plan]) -> set[tuple]:
+    """The periods whose cached pages an import changed (goal_move bumps its own branch)."""
+    written = [p for p in plans if p.changed or not p.existing]
+    spans = spans_of(p.goal for p in written)
+    spans |= {p.old_span for p in written if p.old_span is not None}
+    # A stored parent that got children shows them (and its toggle) in every period it spans.
+    spans |= spans_of(p.parent for p in written if not p.existing and p.parent is not None and p.parent.pk)
+    return spans
 
 
 def _validate(rows: list[SourceRow]) -> list[_Plan]:
@@ -126,13 +137,12 @@ def _validate(rows: list[SourceRow]) -> list[_Plan]:
     keys = _keys(rows, errors)
     units = {unit.slug: unit for unit in Unit.objects.all()}
     periods = {period.slug: period for period in MandatePeriod.objects.all()}
-    wanted = {key for pair in keys.values() for key in pair if key is not None}
+    wanted = {key for pair in keys for key in pair if key is not None}
     stored = _stored_goals(wanted)
-    line_of = {keys[row.line][0]: row.line for row in rows if keys[row.line][0] is not None}
+    line_of = {key: row.line for row, (key, _parent) in zip(rows, keys, strict=True) if key is not None}
     plans: dict[uuid.UUID, _Plan] = {}
     ordered: list[_Plan] = []
-    for row in rows:
-        key, parent_key = keys[row.line]
+    for row, (key, parent_key) in zip(rows, keys, strict=True):
         if key is None or key in plans:
             continue
         existing = stored.get(key)
@@ -147,6 +157,7 @@ def _validate(rows: list[SourceRow]) -> list[_Plan]:
             _check_placement(plan, row_errors)
         plan.errors = row_errors
         if existing is not None:
+            plan.old_span = (before["period_id"], before["until_period_id"])
             plan.changed = before != {name: getattr(goal, name) for name in COMPARED}
             plan.moved = str(existing.parent_external_id or "") != str(parent_key or "")
         plans[key] = plan
@@ -159,22 +170,26 @@ def _validate(rows: list[SourceRow]) -> list[_Plan]:
     return ordered
 
 
-def _keys(rows: list[SourceRow], errors: list[RowError]) -> dict[int, tuple]:
-    """Each line's (external id, parent's external id), None where missing or broken."""
-    keys, first_line = {}, {}
+def _error(row: SourceRow, column: str, reason: str) -> RowError:
+    return RowError(row.line, column, reason, record=row.record)
+
+
+def _keys(rows: list[SourceRow], errors: list[RowError]) -> list[tuple]:
+    """Each row's (external id, parent's external id), None where missing or broken."""
+    keys, first_line = [], {}
     for row in rows:
         key = _uuid(row, "external_id", errors, required=True)
         if key is not None and key in first_line:
             errors.append(
-                RowError(
-                    row.line,
+                _error(
+                    row,
                     "external_id",
                     _("Duplicate external id: line %(line)s has the same one.") % {"line": first_line[key]},
                 )
             )
         elif key is not None:
             first_line[key] = row.line
-        keys[row.line] = (key, _uuid(row, "parent_external_id", errors, required=False))
+        keys.append((key, _uuid(row, "parent_external_id", errors, required=False)))
     return keys
 
 
@@ -182,13 +197,13 @@ def _uuid(row: SourceRow, column: str, errors: list[RowError], *, required: bool
     value = row.values[column].strip()
     if not value:
         if required:
-            errors.append(RowError(row.line, column, _("Every goal needs an external id (a UUID).")))
+            errors.append(_error(row, column, _("Every goal needs an external id (a UUID).")))
         return None
     try:
         return uuid.UUID(value)
     except ValueError:
         errors.append(
-            RowError(row.line, column, _("“%(value)s” is not an external id (a UUID).") % {"value": value})
+            _error(row, column, _("“%(value)s” is not an external id (a UUID).") % {"value": value})
         )
         return None
 
@@ -218,24 +233,24 @@ def _apply_fields(goal: Goal, row: SourceRow, units: dict, periods: dict) -> lis
     slug = row.values["owner_unit"].strip()
     goal.owner = units.get(slug) if slug else None
     if slug and goal.owner is None:
-        errors.append(RowError(row.line, "owner_unit", _("Unknown unit “%(slug)s”.") % {"slug": slug}))
+        errors.append(_error(row, "owner_unit", _("Unknown unit “%(slug)s”.") % {"slug": slug}))
     for name in ("period", "until_period"):
         slug = row.values[name].strip()
         setattr(goal, name, periods.get(slug) if slug else None)
         if slug and getattr(goal, name) is None:
-            errors.append(RowError(row.line, name, _("Unknown period “%(slug)s”.") % {"slug": slug}))
+            errors.append(_error(row, name, _("Unknown period “%(slug)s”.") % {"slug": slug}))
     goal.decided_on = row.values["decided_on"].strip() or None
     try:
         goal.clean_fields(exclude=NOT_CLEANED)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
-            errors.extend(RowError(row.line, FIELD_COLUMN.get(name, name), m) for m in messages)
+            errors.extend(_error(row, FIELD_COLUMN.get(name, name), m) for m in messages)
     if not errors:
         try:
             rules.check_fields(goal)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                errors.extend(RowError(row.line, FIELD_COLUMN.get(name, name), m) for m in messages)
+                errors.extend(_error(row, FIELD_COLUMN.get(name, name), m) for m in messages)
     return errors
 
 
@@ -243,14 +258,14 @@ def _resolve_parent(row, key, parent_key, plans, stored, line_of, errors) -> Goa
     if parent_key is None:
         return None
     if parent_key == key:
-        errors.append(RowError(row.line, "parent_external_id", _("A goal cannot be its own parent.")))
+        errors.append(_error(row, "parent_external_id", _("A goal cannot be its own parent.")))
         return None
     if parent_key in plans:
         return plans[parent_key].goal
     if parent_key in line_of:
         errors.append(
-            RowError(
-                row.line,
+            _error(
+                row,
                 "parent_external_id",
                 _("The parent is on line %(line)s, below this goal: parents must come before their children.")
                 % {"line": line_of[parent_key]},
@@ -260,8 +275,8 @@ def _resolve_parent(row, key, parent_key, plans, stored, line_of, errors) -> Goa
     if parent_key in stored:
         return stored[parent_key]
     errors.append(
-        RowError(
-            row.line,
+        _error(
+            row,
             "parent_external_id",
             _("Unknown parent “%(key)s”: no goal above this line or in the database has this external id.")
             % {"key": parent_key},
@@ -276,12 +291,12 @@ def _check_placement(plan: _Plan, errors: list[RowError]) -> None:
         rules.check_placement(goal, parent)
     except ValidationError as error:
         column = PLACEMENT_COLUMN.get(error.code, "parent_external_id")
-        errors.extend(RowError(plan.row.line, column, m) for m in error.messages)
+        errors.extend(_error(plan.row, column, m) for m in error.messages)
         return
     if plan.existing and parent is not None and parent.pk and parent.path.startswith(goal.path):
         errors.append(
-            RowError(
-                plan.row.line,
+            _error(
+                plan.row,
                 "parent_external_id",
                 _("A goal cannot be moved under itself or its own sub-goals."),
             )
@@ -307,8 +322,8 @@ def _check_stored_children(ordered: list[_Plan], plans: dict, errors: list[RowEr
             except ValidationError as error:
                 column = PLACEMENT_COLUMN.get(error.code, "parent_external_id")
                 errors.extend(
-                    RowError(
-                        plan.row.line,
+                    _error(
+                        plan.row,
                         column,
                         _("Its sub-goal “%(child)s” would no longer fit: %(reason)s")
                         % {"child": child.title, "reason": message},
@@ -370,6 +385,4 @@ def _write_moves(plans: list[_Plan]) -> None:
                 )
             services.goal_move(goal=goal, target=target, position="last-child")
         except ValidationError as error:
-            raise FileRefused(
-                [RowError(plan.row.line, "parent_external_id", m) for m in error.messages]
-            ) from None
+            raise FileRefused([_error(plan.row, "parent_external_id", m) for m in error.messages]) from None

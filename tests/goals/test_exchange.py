@@ -370,3 +370,28 @@ def test_import_command_lists_errors_and_fails(file_rows, tmp_path):
 def test_export_command_refuses_an_unknown_period(db):
     with pytest.raises(CommandError, match="Unknown period"):
         call_command("export_goals", "--period", "1999-2002", "--format", "csv")
+
+
+def test_import_bumps_the_cached_pages_of_the_periods_it_changed(rich_tree, period, next_period):
+    from goals import cache as goal_cache
+
+    data = export(period, "json")
+    before = goal_cache.period_version(period.pk), goal_cache.period_version(next_period.pk)
+    import_bytes(data, "json")
+    assert (goal_cache.period_version(period.pk), goal_cache.period_version(next_period.pk)) == before, (
+        "an import that changed nothing leaves the caches alone"
+    )
+    records = json.loads(data)
+    records[1]["title"] = "Klimat och miljö (reviderat)"
+    import_bytes(json.dumps(records, ensure_ascii=False).encode(), "json")
+    assert goal_cache.period_version(period.pk) != before[0]
+    assert goal_cache.period_version(next_period.pk) == before[1]
+
+
+def test_a_json_file_on_one_line_is_read_and_errors_name_the_goal(rich_tree, period):
+    records = json.loads(export(period, "json"))
+    assert import_bytes(json.dumps(records).encode(), "json").unchanged == 8
+    records[2]["owner_unit"] = "finns-inte"
+    error = only_error(refused(json.dumps(records).encode(), "json"))
+    assert (error.line, error.record, error.column) == (1, 3, "owner_unit")
+    assert str(error).startswith("line 1 (goal 3), column owner_unit: ")
