@@ -235,7 +235,10 @@ def read_csv(data: bytes) -> list[SourceRow]:
         ) from None
     if "\x00" in text:
         raise FileRefused([RowError(1, "", _("The file is not a text file (it contains NUL bytes)."))])
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # Excel in Swedish saves "CSV" with semicolons (the comma is the decimal sign).
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:

@@ -395,3 +395,12 @@ def test_a_json_file_on_one_line_is_read_and_errors_name_the_goal(rich_tree, per
     error = only_error(refused(json.dumps(records).encode(), "json"))
     assert (error.line, error.record, error.column) == (1, 3, "owner_unit")
     assert str(error).startswith("line 1 (goal 3), column owner_unit: ")
+
+
+def test_a_csv_saved_by_swedish_excel_with_semicolons_is_read(rich_tree, period):
+    import csv
+
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(csv_rows(export(period, "csv")))
+    result = import_bytes(out.getvalue().encode("utf-8-sig"), "csv")
+    assert result.unchanged == 8
