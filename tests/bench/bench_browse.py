@@ -41,7 +41,9 @@ def main() -> int:
         connection.settings_dict["TEST"]["NAME"] = os.path.join(tempfile.mkdtemp(), "bench_browse.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
-        print(f"database: {connection.vendor}")
+        print(
+            f"database: {connection.vendor}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+        )
         ok = run(args)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
