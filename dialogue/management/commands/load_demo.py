@@ -1,28 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from dialogue.demo import load_media
 from goals.demo import load_goals
-from vision.models import Unit, UnitMembership, UnitRole
+from vision.models import Unit, UnitRole
+from vision.services import membership_grant
 
 EDITOR_UNIT = "utbildningskontoret"
-EDITOR_PERMISSIONS = [
-    "goals.view_goal",
-    "goals.add_goal",
-    "goals.change_goal",
-    "goals.view_goallink",
-    "goals.add_goallink",
-    "goals.change_goallink",
-    "goals.delete_goallink",
-    "vision.view_unit",
-    "vision.view_mandateperiod",
-    "dialogue.view_workshop",
-    "dialogue.add_workshop",
-    "dialogue.change_workshop",
-]
 
 
 class Command(BaseCommand):
@@ -59,12 +45,6 @@ class Command(BaseCommand):
             user.save()
             users[username] = user
         unit = Unit.objects.get(slug=EDITOR_UNIT)
-        UnitMembership.objects.update_or_create(
-            user=users["redaktor"], unit=unit, defaults={"role": UnitRole.EDITOR}
-        )
-        UnitMembership.objects.update_or_create(
-            user=users["lasare"], unit=unit, defaults={"role": UnitRole.VIEWER}
-        )
-        codenames = [perm.split(".", 1)[1] for perm in EDITOR_PERMISSIONS]
-        users["redaktor"].user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+        membership_grant(user=users["redaktor"], unit=unit, role=UnitRole.EDITOR)
+        membership_grant(user=users["lasare"], unit=unit, role=UnitRole.VIEWER)
         self.stdout.write(f"Demo accounts: admin, redaktor (editor of {unit.name}), lasare.")
