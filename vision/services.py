@@ -55,13 +55,7 @@ def membership_grant(*, user, unit: Unit, role: str) -> UnitMembership:
     if role not in UnitRole.values:
         raise ValueError(f"Unknown role {role!r}; choose one of {UnitRole.values}")
     membership, _ = UnitMembership.objects.update_or_create(user=user, unit=unit, defaults={"role": role})
-    if role == UnitRole.EDITOR:
-        user.groups.add(editors_group())
-        if not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
-    else:
-        _drop_editor_rights_if_unused(user)
+    editor_rights_sync(user=user)
     return membership
 
 
@@ -69,11 +63,20 @@ def membership_grant(*, user, unit: Unit, role: str) -> UnitMembership:
 def membership_revoke(*, user, unit: Unit) -> None:
     """Remove ``user``'s role in ``unit``."""
     UnitMembership.objects.filter(user=user, unit=unit).delete()
-    _drop_editor_rights_if_unused(user)
+    editor_rights_sync(user=user)
 
 
-def _drop_editor_rights_if_unused(user) -> None:
+@transaction.atomic
+def editor_rights_sync(*, user) -> None:
+    """Give or take the admin rights of an editor as the user's memberships now say.
+
+    For memberships written elsewhere (the admin's membership pages).
+    """
     if UnitMembership.objects.filter(user=user, role=UnitRole.EDITOR).exists():
+        user.groups.add(editors_group())
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         return
     group = Group.objects.filter(name=EDITORS_GROUP).first()
     if group is not None:

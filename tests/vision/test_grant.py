@@ -76,3 +76,39 @@ def test_grant_refuses_an_unknown_role(person, office):
 def test_membership_grant_refuses_an_unknown_role(person):
     with pytest.raises(ValueError, match="Unknown role"):
         membership_grant(user=person, unit=UnitFactory(), role="owner")
+
+
+def test_an_editor_membership_added_in_the_admin_gives_the_admin_rights(admin_client, person, office):
+    """Memberships written on the admin's pages go through the same rights as `grant`."""
+    response = admin_client.post(
+        "/admin/vision/unitmembership/add/", {"user": person.pk, "unit": office.pk, "role": "editor"}
+    )
+    assert response.status_code == 302
+    person = type(person).objects.get(pk=person.pk)
+    assert person.is_staff and person.has_perm("goals.change_goal")
+
+    membership = UnitMembership.objects.get(user=person)
+    admin_client.post(f"/admin/vision/unitmembership/{membership.pk}/delete/", {"post": "yes"})
+    person = type(person).objects.get(pk=person.pk)
+    assert not person.is_staff and not person.has_perm("goals.change_goal")
+
+
+def test_an_editor_added_on_the_units_page_gets_the_admin_rights(admin_client, person, office):
+    data = {
+        "name": office.name,
+        "slug": office.slug,
+        "kind": office.kind,
+        "parent": "",
+        "memberships-TOTAL_FORMS": "1",
+        "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0",
+        "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-user": person.pk,
+        "memberships-0-role": "editor",
+        "memberships-0-unit": office.pk,
+        "_save": "Save",
+    }
+    response = admin_client.post(f"/admin/vision/unit/{office.pk}/change/", data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors
+    person = type(person).objects.get(pk=person.pk)
+    assert person.is_staff and person.has_perm("goals.change_goal")
