@@ -172,3 +172,50 @@ def test_an_administrator_lifts_the_lock_in_the_admin(client, admin_client, axes
     assert lifted.status_code == 302
     assert not AccessAttempt.objects.exists()
     assert sign_in(client, "redaktor", "demo").status_code == 302
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_address_lock(client, axes_on):
+    """Without AXES_PROXY_COUNT the address is REMOTE_ADDR: rotating X-Forwarded-For changes nothing."""
+    UserFactory(username="annan")
+    for n, name in enumerate(["a", "b", "c"]):
+        client.post(
+            reverse("login"),
+            {"username": name, "password": "fel"},
+            REMOTE_ADDR="10.0.0.9",
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "annan", "password": "demo"},
+        REMOTE_ADDR="10.0.0.9",
+        HTTP_X_FORWARDED_FOR="192.0.2.99",
+    )
+    assert response.status_code == 429
+
+
+def test_behind_a_proxy_the_forwarded_address_is_the_one_locked(client, axes_on):
+    """With AXES_PROXY_COUNT=1 (nginx in front) clients behind one proxy address are told apart."""
+    axes_on.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="annan")
+    for name in ["a", "b", "c"]:
+        client.post(
+            reverse("login"),
+            {"username": name, "password": "fel"},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR="192.0.2.7",
+        )
+    elsewhere = client.post(
+        reverse("login"),
+        {"username": "annan", "password": "demo"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="192.0.2.8",
+    )
+    assert elsewhere.status_code == 302
+    # A forged entry before the proxy's own is ignored: the address is still the locked one.
+    forged = client.post(
+        reverse("login"),
+        {"username": "annan", "password": "demo"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.5, 192.0.2.7",
+    )
+    assert forged.status_code == 429

@@ -276,3 +276,19 @@ def lockout_response(request, original_response=None, credentials=None):
         "cooloff_minutes": int(cool_off.total_seconds() // 60) if cool_off else None,
     }
     return render(request, "registration/lockout.html", context, status=settings.AXES_HTTP_RESPONSE_CODE)
+
+
+def client_ip(request) -> str | None:
+    """The client's address for the lock-out (django-axes' AXES_CLIENT_IP_CALLABLE).
+
+    Each proxy appends the address it was called from to X-Forwarded-For, so
+    with N proxies in front the client is the N-th entry from the end; entries
+    before it are whatever the client sent and are not trusted.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None

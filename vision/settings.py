@@ -300,9 +300,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vision.auth.lockout_response"
-# Behind a load balancer the client address is in X-Forwarded-For; set the number of proxies.
-AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"]) if os.environ.get("AXES_PROXY_COUNT") else None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Behind nginx or a load balancer set AXES_PROXY_COUNT (the number of proxies),
+# or every client shares the proxy's address and one lock-out: the client's
+# address is then the one the outermost proxy appended to X-Forwarded-For.
+# Without it only REMOTE_ADDR counts, as a client can write that header itself.
+TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT") or 0)
+AXES_CLIENT_IP_CALLABLE = "vision.auth.client_ip"
 
 # --- Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere ---
 CONTENT_SECURITY_POLICY = {
