@@ -268,3 +268,12 @@ def test_sign_on_pages_answer_404_when_not_configured(client, db):
 
 def test_the_sign_in_page_is_told_whether_sign_on_is_offered(client, provider):
     assert client.get(reverse("login")).context["oidc_enabled"] is True
+
+
+def test_the_sign_in_page_is_told_when_sign_on_was_refused(client, provider):
+    provider.userinfo = {"email": "karin@norrkoping.se"}
+    provider.signing_key = ATTACKER_KEY
+    response = sign_in(client, provider)
+    page = client.get(response["Location"])
+    assert page.context["sso_failed"] is True
+    assert client.get(reverse("login")).context["sso_failed"] is False

@@ -61,6 +61,8 @@ class SignInView(auth_views.LoginView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["oidc_enabled"] = settings.OIDC_ENABLED
+        # Set when single sign-on sent the user back refused (the reason is in the log).
+        context["sso_failed"] = settings.OIDC_ENABLED and self.request.GET.get("sso") == "failed"
         return context
 
 
