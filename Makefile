@@ -51,15 +51,17 @@ serve: migrate
 
 # The benchmark suite (tests/bench/, not part of make test): gunicorn with production
 # settings on SQLite and PostgreSQL, wrk on loopback, one markdown table. Takes ~15 minutes
-# with 100,000 goals; BENCH_SIZES="1000 10000" leaves the largest size out (~6 minutes).
+# with 100,000 goals and the media and carry-over benchmarks (BENCH_EXTRAS= leaves those out);
+# BENCH_SIZES="1000 10000" leaves the largest size out.
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_DATABASES ?= sqlite postgres
 BENCH_SECONDS ?= 5
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/vision_bench
+BENCH_EXTRAS ?= --extras
 bench: install messages
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } \
 	  || { echo "wrk is needed: apt-get install wrk"; exit 1; }
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pages --extras \
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pages $(BENCH_EXTRAS) \
 	  --sizes $(BENCH_SIZES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS)
 
 test: install messages
