@@ -219,3 +219,16 @@ def test_behind_a_proxy_the_forwarded_address_is_the_one_locked(client, axes_on)
         HTTP_X_FORWARDED_FOR="203.0.113.5, 192.0.2.7",
     )
     assert forged.status_code == 429
+
+
+def test_the_admin_sign_in_is_locked_out_too(client, axes_on):
+    UserFactory(username="nodadmin", is_staff=True, is_superuser=True)
+    for _ in range(3):
+        client.post(
+            reverse("admin:login"), {"username": "nodadmin", "password": "fel"}, REMOTE_ADDR="10.1.1.1"
+        )
+    response = client.post(
+        reverse("admin:login"), {"username": "nodadmin", "password": "demo"}, REMOTE_ADDR="10.1.1.1"
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
