@@ -20,4 +20,6 @@ class Command(BaseCommand):
         tree = generate_goals(goals_per_period=goals, periods=periods, seed=seed)
         elapsed = time.perf_counter() - started
         slugs = ", ".join(p.slug for p in tree.periods)
-        self.stdout.write(f"Generated {tree.created} goals under “{tree.vision}” in {slugs} ({elapsed:.1f} s).")
+        self.stdout.write(
+            f"Generated {tree.created} goals under “{tree.vision}” in {slugs} ({elapsed:.1f} s)."
+        )
