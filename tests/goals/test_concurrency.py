@@ -57,7 +57,9 @@ def test_concurrent_adds_and_moves_surface_no_error_and_keep_tree_sound():
     unit = UnitFactory()
     vision = services.goal_create(parent=None, title="Vision", level=GoalLevel.VISION)
     parents = [
-        services.goal_create(parent=vision, title=f"Område {n}", level=GoalLevel.AREA, owner=unit, period=period).pk
+        services.goal_create(
+            parent=vision, title=f"Område {n}", level=GoalLevel.AREA, owner=unit, period=period
+        ).pk
         for n in range(3)
     ]
     connections.close_all()

@@ -9,7 +9,12 @@ def titles(queryset) -> list[str]:
 def test_valid_in_covers_single_spans_and_timeless(small_tree, vision, council, period, next_period):
     """valid_in returns a period's own goals, spans covering it and the timeless vision, nothing else."""
     span = GoalFactory(
-        parent=vision, level=GoalLevel.AREA, owner=council, period=period, until_period=next_period, title="Span"
+        parent=vision,
+        level=GoalLevel.AREA,
+        owner=council,
+        period=period,
+        until_period=next_period,
+        title="Span",
     )
     later = GoalFactory(parent=vision, level=GoalLevel.AREA, owner=council, period=next_period, title="Later")
     in_first = set(titles(Goal.objects.valid_in(period)))

@@ -61,7 +61,8 @@ class Model:
 
     def rows(self):
         return [
-            (n.pk, n.parent.pk if n.parent else None, n.level, n.period, n.active, n.relink) for n in self.nodes()
+            (n.pk, n.parent.pk if n.parent else None, n.level, n.period, n.active, n.relink)
+            for n in self.nodes()
         ]
 
     def move(self, goal: Node, target: Node, position: str) -> bool:
