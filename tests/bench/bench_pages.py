@@ -213,6 +213,9 @@ def base_env() -> dict[str, str]:
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         SECURE_SSL_REDIRECT="0",
         BENCH_PASSWORD=secrets.token_urlsafe(16),
+        # Persistent database connections, as docs/deployment.md sets them: without, every
+        # request on PostgreSQL paid for a new backend process (the bare view: 92 req/s).
+        CONN_MAX_AGE=os.environ.get("CONN_MAX_AGE", "60"),
         GUNICORN_ACCESS_LOG="",
         GUNICORN_LOG_LEVEL="warning",
         # Loopback runs never hit the lock-out, but a failed sign-in must not linger.
