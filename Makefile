@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Two workers: the machine has two cores, and the browser and PostgreSQL tests wait on I/O.
+PYTEST_WORKERS ?= auto
 PYTEST_ARGS ?=
 
 .PHONY: run test install messages migrate serve bench lint format clean
@@ -65,7 +67,7 @@ bench: install messages
 	  --sizes $(BENCH_SIZES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS)
 
 test: install messages
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
