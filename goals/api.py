@@ -9,6 +9,7 @@ query for the depth histogram, one for the nodes and one for what was left out.
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -17,6 +18,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from goals import cache as goal_cache
 from goals.models import Goal, GoalLink
 from goals.serializers import (
     GoalDetailSerializer,
@@ -122,7 +124,21 @@ class GoalList(generics.ListAPIView):
         responses={200: GoalSummarySerializer(many=True), 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
+        # A period's pages are cached per period version (goals/cache.py), like the tree:
+        # serializing 50 goals was most of the time. Without a period, nothing is cached.
+        slug = request.query_params.get("period")
+        period = MandatePeriod.objects.filter(slug=slug).only("pk").first() if slug else None
+        if period is None:
+            return super().get(request, *args, **kwargs)
+        key = (
+            "api-goals",
+            request.build_absolute_uri(),
+            get_language(),
+            goal_cache.period_version(period.pk),
+        )
+        return Response(
+            goal_cache.cached(key, lambda: super(GoalList, self).get(request, *args, **kwargs).data)
+        )
 
 
 class GoalDetail(APIView):
@@ -183,13 +199,20 @@ class GoalTree(APIView):
         period = params.validated_data.get("period") or MandatePeriod.objects.current()
         if period is None:
             raise ValidationError({"period": ["No period is marked current: name one with ?period=SLUG."]})
+        # Serializing the nodes was most of this view's time (profiled): the result is
+        # cached per period version (goals/cache.py), by full URL, as it holds absolute URLs.
+        version = goal_cache.period_version(period.pk)
+        key = ("api-tree", request.build_absolute_uri(), get_language(), version)
+        return Response(goal_cache.cached(key, lambda: self._tree(request, period, params.validated_data)))
+
+    def _tree(self, request, period: MandatePeriod, wanted: dict) -> dict:
         goals = Goal.objects.valid_in(period)
         root = None
-        if "root" in params.validated_data:
-            root = get_object_or_404(goals, pk=params.validated_data["root"])
+        if "root" in wanted:
+            root = get_object_or_404(goals, pk=wanted["root"])
             goals = goals.descendant_of(root, inclusive=True)
         top = root.depth if root else 1
-        last = self._last_depth(goals, top, params.validated_data.get("depth"))
+        last = self._last_depth(goals, top, wanted.get("depth"))
         nodes = list(goals.filter(depth__lte=last).with_context().order_by("path"))
         omitted = self._omitted_children(goals, last)
         roots = self._nest(nodes, omitted, top)
@@ -202,7 +225,7 @@ class GoalTree(APIView):
             "count": len(nodes),
             "nodes": roots,
         }
-        return Response(TreeSerializer(tree, context={"request": request}).data)
+        return TreeSerializer(tree, context={"request": request}).data
 
     @staticmethod
     def _last_depth(goals, top: int, depth: int | None) -> int:

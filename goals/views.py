@@ -12,12 +12,14 @@ from django.db.models import Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
+from goals import cache as goal_cache
 from goals import search as goal_search
 from goals.models import Goal, GoalLevel, GoalStatus
 from vision.models import MandatePeriod, Unit
@@ -123,9 +125,11 @@ def goal_tree(request):
         context.update(page=page, listed=with_chains(page.object_list), query=query_without_page(request))
         return render(request, "goals/tree.html", context)
     opened, closed = selected_ids(request, "open"), selected_ids(request, "close")
-    roots = tree_nodes(period, status, opened - closed, closed)
     context.update(
-        rows=tree_rows(roots),
+        # Read only when the cached fragment (goals/cache.py) is missing.
+        rows=SimpleLazyObject(lambda: tree_rows(tree_nodes(period, status, opened - closed, closed))),
+        tree_version=goal_cache.period_version(period.pk),
+        cache_seconds=goal_cache.cache_seconds(),
         opened=sorted(opened - closed),
         closed=sorted(closed),
         children_query=urlencode({"period": period.slug, "status": status}),
@@ -240,14 +244,17 @@ def goal_detail(request, pk):
         ),
         pk=pk,
     )
+    lazy = SimpleLazyObject  # read only when the cached page body (goals/cache.py) is missing
     context = {
         "goal": goal,
-        "ancestors": list(Goal.objects.ancestor_of(goal)),
-        "children": list(Goal.objects.child_of(goal).with_context()),
-        "contributes_to": list(Goal.objects.filter(incoming_links__source=goal).with_context()),
-        "contributors": list(Goal.objects.filter(outgoing_links__target=goal).with_context()),
+        "ancestors": lazy(lambda: list(Goal.objects.ancestor_of(goal))),
+        "children": lazy(lambda: list(Goal.objects.child_of(goal).with_context())),
+        "contributes_to": lazy(lambda: list(Goal.objects.filter(incoming_links__source=goal).with_context())),
+        "contributors": lazy(lambda: list(Goal.objects.filter(outgoing_links__target=goal).with_context())),
         "successor": getattr(goal, "successor", None),
-        "history": history_of(goal),
+        "history": lazy(lambda: history_of(goal)),
+        "goal_version": goal_cache.goal_version(goal),
+        "cache_seconds": goal_cache.cache_seconds(),
     }
     return render(request, "goals/detail.html", context)
 
@@ -345,8 +352,16 @@ def unit_detail(request, slug):
         goals = (
             Goal.objects.owned_by(unit).valid_in(period).with_status(status).with_context().order_by("path")
         )
-        page = Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page"))
-        context.update(page=page, listed=with_chains(page.object_list), query=query_without_page(request))
+        # Read only when the cached list (goals/cache.py) is missing.
+        page = SimpleLazyObject(lambda: Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page")))
+        context.update(
+            page=page,
+            listed=SimpleLazyObject(lambda: with_chains(page.object_list)),
+            query=query_without_page(request),
+            page_number=request.GET.get("page", ""),
+            list_version=goal_cache.period_version(period.pk),
+            cache_seconds=goal_cache.cache_seconds(),
+        )
     return render(request, "goals/unit.html", context)
 
 

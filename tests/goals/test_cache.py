@@ -146,7 +146,7 @@ def test_a_dry_run_changes_nothing_and_bumps_nothing(two_periods, period, next_p
     assert changed(before, versions(period, next_period)) == [False, False]
 
 
-def test_an_import_bumps_every_period(two_periods, period, next_period):
+def test_an_import_bumps_the_periods_it_changed(two_periods, period, next_period):
     from goals import exchange
     from goals.import_service import goals_import
 
@@ -155,7 +155,7 @@ def test_an_import_bumps_every_period(two_periods, period, next_period):
     before = versions(period, next_period)
     goals_import(rows=exchange.read(renamed, "json"))
     assert Goal.objects.filter(title="Solceller på skolor").exists()
-    assert changed(before, versions(period, next_period)) == [True, True]
+    assert changed(before, versions(period, next_period)) == [True, False]
 
 
 def test_a_goal_page_version_follows_its_span_and_its_lineage(two_periods, period, next_period, third_period):
@@ -197,3 +197,127 @@ def test_cached_builds_once_per_version(period):
     goal_cache.bump_period_versions([period.pk])
     fresh = goal_cache.cached(("x", goal_cache.period_version(period.pk)), build)
     assert (first, again, fresh) == ({"n": 1}, {"n": 1}, {"n": 2})
+
+
+# --- the pages: a warm cache saves the work, and a change shows at once ---
+
+
+@pytest.fixture
+def reader(client, db):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="lasare"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def render(client, url: str) -> tuple[str, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def tree_of(html: str) -> str:
+    return html[html.index('class="tree-root"') : html.index("</form>", html.index('class="tree-root"'))]
+
+
+def test_the_tree_is_cached_until_a_goal_in_its_period_changes(reader, two_periods, next_period, council):
+    url = "/goals/?period=2023-2026"
+    cold_html, cold = render(reader, url)
+    warm_html, warm = render(reader, url)
+    assert warm < cold
+    assert tree_of(warm_html) == tree_of(cold_html)
+
+    GoalFactory(parent=two_periods["later_area"], level="council", owner=council, period=next_period)
+    assert render(reader, url)[1] == warm  # another period's change leaves this tree cached
+
+    services.goal_update(goal=two_periods["council"], title="En klimatneutral kommun")
+    html, queries = render(reader, url)
+    assert "En klimatneutral kommun" in html
+    assert "En klimatsmart kommun" not in html
+    assert queries == cold
+
+
+def test_the_tree_is_cached_per_language(reader, two_periods):
+    english, _ = render(reader, "/goals/?period=2023-2026")
+    reader.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    swedish, _ = render(reader, "/goals/?period=2023-2026")
+    assert "Sub-goals:" in english
+    assert "Sub-goals:" not in swedish
+
+
+def test_a_goal_page_shows_a_renamed_ancestor_in_its_red_thread(reader, two_periods):
+    url = f"/goals/{two_periods['first'].pk}/"
+    _, cold = render(reader, url)
+    html, warm = render(reader, url)
+    assert warm < cold
+    assert "Klimat och miljö" in html
+
+    services.goal_update(goal=two_periods["area"], title="Klimat, miljö och natur")
+    html, queries = render(reader, url)
+    assert "Klimat, miljö och natur" in html
+    assert queries == cold
+
+
+def test_a_goal_page_shows_a_new_sub_goal_a_move_and_a_link(reader, two_periods, period, office):
+    tree = two_periods
+    url = f"/goals/{tree['council'].pk}/"
+    render(reader, url)
+    GoalFactory(parent=tree["council"], level="unit", owner=office, period=period, title="Laddplatser")
+    assert "Laddplatser" in render(reader, url)[0]
+
+    services.goal_move(goal=tree["first"], target=tree["area"], position="last-child")
+    assert "Solpaneler på skolor" not in render(reader, url)[0]
+
+    services.goal_link_add(source=tree["first"], target=tree["council"])
+    assert "Solpaneler på skolor" in render(reader, url)[0]
+
+
+def test_the_api_tree_is_cached_until_a_goal_in_its_period_changes(reader, two_periods):
+    url = "/api/tree/?period=2023-2026"
+    cold_json, cold = render(reader, url)
+    warm_json, warm = render(reader, url)
+    assert warm < cold
+    assert warm_json == cold_json
+    services.goal_update(goal=two_periods["first"], title="Solceller på skolor")
+    fresh_json, queries = render(reader, url)
+    assert "Solceller på skolor" in fresh_json
+    assert queries == cold
+
+
+def test_a_unit_page_is_cached_until_a_goal_in_its_period_changes(reader, two_periods, office):
+    url = f"/units/{office.slug}/?period=2023-2026"
+    _, cold = render(reader, url)
+    html, warm = render(reader, url)
+    assert warm < cold
+    assert "Solpaneler på skolor" in html
+    services.goal_update(goal=two_periods["council"], title="En klimatneutral kommun")
+    html, queries = render(reader, url)
+    assert "En klimatneutral kommun" in html  # in each listed goal's red thread
+    assert queries == cold
+
+
+def test_a_goal_page_shows_a_new_workshop_at_once(reader, two_periods):
+    from tests.factories import WorkshopFactory
+
+    goal = two_periods["first"]
+    url = f"/goals/{goal.pk}/"
+    render(reader, url)
+    WorkshopFactory(unit=goal.owner, goals=[goal], important="Unikt fynd från arbetsgruppen")
+    assert "Unikt fynd från arbetsgruppen" in render(reader, url)[0]
+
+
+def test_the_api_goal_list_of_a_period_is_cached_until_a_goal_in_it_changes(reader, two_periods):
+    url = "/api/goals/?period=2023-2026&level=unit"
+    cold_json, cold = render(reader, url)
+    warm_json, warm = render(reader, url)
+    assert warm < cold
+    assert warm_json == cold_json
+    services.goal_update(goal=two_periods["second"], title="Trygga skolvägar")
+    fresh_json, _ = render(reader, url)
+    assert "Trygga skolvägar" in fresh_json
+    assert reader.get("/api/goals/?period=2023-2026&level=nonsense").status_code == 400
