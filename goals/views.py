@@ -84,16 +84,26 @@ def with_chains(goals) -> list[Listed]:
 
 def home(request):
     period = MandatePeriod.objects.current()
-    visions = list(Goal.objects.visions().active().order_by("path"))
-    areas = []
-    if period:
-        area_goals = list(Goal.objects.valid_in(period).active().at_level(GoalLevel.AREA).with_context())
-        council = Goal.objects.valid_in(period).active().children_of_any(area_goals).with_context()
-        by_parent: dict[str, list[Goal]] = {}
-        for goal in council:
-            by_parent.setdefault(goal.path[: -Goal.steplen], []).append(goal)
-        areas = [(area, by_parent.get(area.path, [])) for area in area_goals]
-    return render(request, "goals/home.html", {"period": period, "visions": visions, "areas": areas})
+    context = {
+        "period": period,
+        # Read only when the cached page body (goals/cache.py) is missing.
+        "visions": SimpleLazyObject(lambda: list(Goal.objects.visions().active().order_by("path"))),
+        "areas": SimpleLazyObject(lambda: home_areas(period)),
+        "home_version": goal_cache.period_version(period.pk if period else None),
+        "cache_seconds": goal_cache.cache_seconds(),
+    }
+    return render(request, "goals/home.html", context)
+
+
+def home_areas(period: MandatePeriod | None) -> list[tuple[Goal, list[Goal]]]:
+    if period is None:
+        return []
+    area_goals = list(Goal.objects.valid_in(period).active().at_level(GoalLevel.AREA).with_context())
+    council = Goal.objects.valid_in(period).active().children_of_any(area_goals).with_context()
+    by_parent: dict[str, list[Goal]] = {}
+    for goal in council:
+        by_parent.setdefault(goal.path[: -Goal.steplen], []).append(goal)
+    return [(area, by_parent.get(area.path, [])) for area in area_goals]
 
 
 def goal_tree(request):

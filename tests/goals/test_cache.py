@@ -321,3 +321,14 @@ def test_the_api_goal_list_of_a_period_is_cached_until_a_goal_in_it_changes(read
     fresh_json, _ = render(reader, url)
     assert "Trygga skolvägar" in fresh_json
     assert reader.get("/api/goals/?period=2023-2026&level=nonsense").status_code == 400
+
+
+def test_the_start_page_is_cached_until_a_goal_of_the_current_period_changes(reader, two_periods):
+    _, cold = render(reader, "/")
+    html, warm = render(reader, "/")
+    assert warm < cold
+    assert "En klimatsmart kommun" in html
+    services.goal_update(goal=two_periods["council"], title="En klimatneutral kommun")
+    html, queries = render(reader, "/")
+    assert "En klimatneutral kommun" in html
+    assert queries == cold
