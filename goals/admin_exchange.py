@@ -83,7 +83,9 @@ class GoalExchangeAdminMixin:
         form = ExportForm(request.GET or None, initial={"period": MandatePeriod.objects.current()})
         if form.is_bound and form.is_valid():
             period, fmt = form.cleaned_data["period"], form.cleaned_data["format"]
-            data = exchange.write(exchange.export_rows(period), fmt)
+            # Editors see only their units in the admin, and so in what they export from it.
+            rows = exchange.export_rows(period, unit_ids=permissions.editable_unit_ids(request.user))
+            data = exchange.write(rows, fmt)
             response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
             response["Content-Disposition"] = f'attachment; filename="goals-{period.slug}.{fmt}"'
             return response

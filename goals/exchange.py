@@ -102,9 +102,15 @@ def format_of(filename: str) -> str:
 # Export
 
 
-def export_rows(period: MandatePeriod) -> list[dict[str, str]]:
-    """The goals valid in ``period`` in tree order, as rows of strings ("" for none)."""
-    goals = list(Goal.objects.valid_in(period).with_context().order_by("path"))
+def export_rows(period: MandatePeriod, *, unit_ids: set[int] | None = None) -> list[dict[str, str]]:
+    """The goals valid in ``period`` in tree order, as rows of strings ("" for none).
+
+    With ``unit_ids`` only those units' goals (an editor's export from the admin).
+    """
+    goals = Goal.objects.valid_in(period).with_context().order_by("path")
+    if unit_ids is not None:
+        goals = goals.filter(owner_id__in=unit_ids)
+    goals = list(goals)
     # A parent covers its children's validity, so it is in the same list; a
     # parent that is not (a tree check problem) is looked up, not left out.
     key_of = {goal.path: goal.external_id for goal in goals}
