@@ -276,4 +276,7 @@ def test_the_sign_in_page_is_told_when_sign_on_was_refused(client, provider):
     response = sign_in(client, provider)
     page = client.get(response["Location"])
     assert page.context["sso_failed"] is True
-    assert client.get(reverse("login")).context["sso_failed"] is False
+    assert "Enkel inloggning släppte inte in dig" in page.text
+    plain = client.get(reverse("login"))
+    assert plain.context["sso_failed"] is False
+    assert "Enkel inloggning släppte inte in dig" not in plain.text
