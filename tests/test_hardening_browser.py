@@ -5,46 +5,17 @@ page must work without any inline script or style being blocked: the browser
 reports every violation, and there must be none.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import skip_or_fail
+from tests.browser import SCREENSHOTS
 from tests.factories import GoalFactory, PeriodFactory, UnitFactory, UserFactory, VisionFactory
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
 RECORD_VIOLATIONS = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", (event) => {
   window.__csp.push(event.violatedDirective + " " + (event.blockedURI || "inline") + " " + event.sourceFile);
 });
 """
-
-
-@pytest.fixture
-def browser(live_server):
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(
-            f"{CHROMIUM} is missing: install Debian's chromium to run browser tests", "REQUIRE_BROWSER"
-        )
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

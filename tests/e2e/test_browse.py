@@ -1,49 +1,18 @@
 """The browsing pages in headless Chromium: the tree by mouse, keyboard and without
 JavaScript, the red thread, search, an axe-core scan of every page type and screenshots."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from goals.demo import load_goals
 from goals.models import Goal
-from tests.conftest import skip_or_fail
+from tests.browser import SCREENSHOTS, WCAG_21_AA
 from tests.factories import UserFactory
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 COUNCIL_GOAL = "Norrköpingsbornas utbildningsnivå ska höjas"
 COMMITTEE_GOAL = "Fler elever ska nå behörighet till gymnasieskolan"
 UNIT_GOAL = "Alla skolor arbetar med tidiga insatser i läsning och matematik"
-
-
-@pytest.fixture
-def browser(live_server):
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(
-            f"{CHROMIUM} is missing: install Debian's chromium to run browser tests", "REQUIRE_BROWSER"
-        )
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault(
-        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-    )  # the live server's DB setup runs beside Playwright's loop
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,45 +1,18 @@
 """The lecture in headless Chromium: it plays, a chapter seeks it, the Swedish captions load."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-from tests.conftest import skip_or_fail
+from tests.browser import ARTIFACTS
 from tests.factories import LectureFactory, MaterialFactory, UserFactory
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--autoplay-policy=no-user-gesture-required",
-]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 VIDEO = "document.getElementById('lecture-video')"
 
 
 @pytest.fixture
-def browser_page(live_server):
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(
-            f"{CHROMIUM} is missing: install Debian's chromium to run browser tests", "REQUIRE_BROWSER"
-        )
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault(
-        "DJANGO_ALLOW_ASYNC_UNSAFE", "true"
-    )  # the live server's DB setup runs beside Playwright's loop
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-        yield context
-        context.close()
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
+    yield context
+    context.close()
 
 
 @pytest.mark.browser

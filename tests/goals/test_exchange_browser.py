@@ -1,44 +1,13 @@
 """The red-thread report and the admin import page in headless Chromium: axe-core
 at WCAG 2.1 AA, no CSP refusals, a print rendering, and screenshots to look at."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from goals import exchange
 from goals.demo import load_goals
 from goals.models import Goal
-from tests.conftest import skip_or_fail
+from tests.browser import SCREENSHOTS, WCAG_21_AA
 from tests.factories import UserFactory
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless=new",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture
-def browser(live_server):
-    if not os.path.exists(CHROMIUM):
-        skip_or_fail(
-            f"{CHROMIUM} is missing: install Debian's chromium to run browser tests", "REQUIRE_BROWSER"
-        )
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def signed_in(browser, live_server, client, user):
