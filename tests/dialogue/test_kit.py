@@ -8,6 +8,7 @@ from pptx import Presentation
 
 from goals.demo import VISION_TITLE, load_goals
 from goals.models import Goal, GoalLevel
+from tests.conftest import skip_or_fail
 from vision.models import MandatePeriod, Unit, UnitKind
 
 FIXED_SLIDES = 3  # title, questions, notes
@@ -105,13 +106,16 @@ def test_the_kit_picker_redirects_to_the_units_kit(reader_client, small_tree, of
 
 
 def test_the_kit_opens_in_libreoffice(reader_client, small_tree, office, tmp_path):
-    """LibreOffice loads the kit (it refuses to convert a deck it cannot open). Optional: skips without it."""
+    """LibreOffice loads the kit (it refuses to convert a deck it cannot open)."""
     import shutil
     import subprocess
 
     soffice = shutil.which("soffice")
     if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed: apt-get install libreoffice-impress-nogui")
+        skip_or_fail(
+            "LibreOffice (soffice) is not installed: apt-get install libreoffice-impress-nogui",
+            "REQUIRE_LIBREOFFICE",
+        )
     response, deck = open_kit(reader_client, office.slug)
     kit = tmp_path / "kit.pptx"
     kit.write_bytes(response.content)
