@@ -6,9 +6,11 @@ one through treebeard would take many minutes.
 
 import datetime
 import random
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 
 from goals import services
 from goals.models import Goal, GoalLevel
@@ -89,25 +91,22 @@ def generate_goals(*, goals_per_period: int, periods: int, seed: int = 2035) -> 
     vision = Goal.objects.visions().filter(title=GENERATED_VISION).first() or services.goal_create(
         parent=None, title=GENERATED_VISION, level=GoalLevel.VISION, description="Exempeltext."
     )
-    last_position = (
-        Goal._str2int(
-            Goal.objects.child_of(vision).order_by("-path").values_list("path", flat=True).first()[-4:]
-        )
-        if vision.numchild
-        else 0
-    )
+    # Positions continue after the vision's last child; paths may have gaps, so not from numchild.
+    last_child = Goal.objects.child_of(vision).order_by("-path").values_list("path", flat=True).first()
+    last_used = Goal._str2int(last_child[-Goal.steplen :]) if last_child else 0
 
     rows: list[Goal] = []
-    numchild: dict[str, int] = {}
+    last_position: dict[str, int] = {vision.path: last_used}
+    new_children: Counter = Counter()
 
     def add(parent_path: str, **fields) -> str:
-        position = numchild.get(parent_path, 0) + 1
-        numchild[parent_path] = position
+        position = last_position.get(parent_path, 0) + 1
+        last_position[parent_path] = position
+        new_children[parent_path] += 1
         path = Goal._get_path(parent_path, len(parent_path) // Goal.steplen + 1, position)
         rows.append(Goal(path=path, depth=len(path) // Goal.steplen, **fields))
         return path
 
-    numchild[vision.path] = last_position
     for period in chosen:
         count = {level: max(1, int(goals_per_period * share)) for level, share in SHARES.items()}
         count[GoalLevel.ACTIVITY] = max(0, goals_per_period - len(AREAS) - sum(count.values()))
@@ -142,7 +141,7 @@ def generate_goals(*, goals_per_period: int, periods: int, seed: int = 2035) -> 
             if level == GoalLevel.ACTIVITY or not layer:
                 break
     for row in rows:
-        row.numchild = numchild.get(row.path, 0)
+        row.numchild = new_children[row.path]
     Goal.objects.bulk_create(rows, batch_size=2000)
-    Goal.objects.filter(pk=vision.pk).update(numchild=numchild[vision.path])
+    Goal.objects.filter(pk=vision.pk).update(numchild=F("numchild") + new_children[vision.path])
     return GeneratedTree(periods=chosen, vision=vision, created=len(rows))
