@@ -66,6 +66,16 @@ def office(db, council):
 
 
 @pytest.fixture
+def committee(db):
+    return UnitFactory(slug="utbildningsnamnden", name="Utbildningsnämnden", kind="committee")
+
+
+@pytest.fixture
+def other_office(db):
+    return UnitFactory(slug="vard-och-omsorgskontoret", name="Vård- och omsorgskontoret", kind="office")
+
+
+@pytest.fixture
 def vision(db):
     return VisionFactory(title="NORRKÖPING tar plats")
 

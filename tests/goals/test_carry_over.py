@@ -12,7 +12,7 @@ from simple_history.utils import get_history_model_for_model
 from goals import services
 from goals.models import Goal, GoalLink
 from goals.tree_check import find_problems
-from tests.factories import GoalFactory, UnitFactory
+from tests.factories import GoalFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -40,11 +40,6 @@ def snapshot():
         GoalLink.objects.count(),
         history.objects.count(),
     )
-
-
-@pytest.fixture
-def committee(db):
-    return UnitFactory(slug="utbildningsnamnden", name="Utbildningsnämnden", kind="committee")
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils import translation
 from goals import services
 from goals.models import Goal, GoalLink, GoalStatus
 from goals.tree_check import find_problems
-from tests.factories import GoalFactory, UnitFactory, UserFactory
+from tests.factories import GoalFactory, UserFactory
 from vision.models import UnitMembership, UnitRole
 from vision.services import membership_grant
 
@@ -28,16 +28,6 @@ ADD = reverse("admin:goals_goal_add")
 
 def change_url(goal):
     return reverse("admin:goals_goal_change", args=[goal.pk])
-
-
-@pytest.fixture
-def other_office(db):
-    return UnitFactory(slug="vard-och-omsorgskontoret", name="Vård- och omsorgskontoret", kind="office")
-
-
-@pytest.fixture
-def committee(db):
-    return UnitFactory(slug="utbildningsnamnden", name="Utbildningsnämnden", kind="committee")
 
 
 @pytest.fixture

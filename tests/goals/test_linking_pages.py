@@ -29,16 +29,6 @@ QUEUE = reverse("goals-relinking")
 
 
 @pytest.fixture
-def committee(db):
-    return UnitFactory(slug="utbildningsnamnden", name="Utbildningsnämnden", kind="committee")
-
-
-@pytest.fixture
-def other_office(db):
-    return UnitFactory(slug="vard-och-omsorgskontoret", name="Vård- och omsorgskontoret", kind="office")
-
-
-@pytest.fixture
 def carried(small_tree, period, next_period, office, committee, council, other_office):
     """The office carried over before the committee: its goal under the committee goal needs re-linking."""
     committee_goal = GoalFactory(
