@@ -10,6 +10,7 @@ from django.db import transaction
 
 from goals import services
 from goals.models import Goal, GoalLevel, GoalStatus
+from vision.actors import system_actor
 from vision.models import MandatePeriod, Unit, UnitKind
 
 SAMPLE = "Exempeltext: "
@@ -209,11 +210,13 @@ def load_frame() -> tuple[dict[str, MandatePeriod], dict[str, Unit]]:
 def load_goals() -> bool:
     """Load periods, units and the goal tree; returns False when the tree was already there."""
     periods, units = load_frame()
+    by = system_actor()
     if Goal.objects.visions().filter(title=VISION_TITLE).exists():
         return False
     kf = units["kommunfullmaktige"]
-    _load_vision_2035(periods["2019-2022"], kf)
+    _load_vision_2035(periods["2019-2022"], kf, by)
     vision = services.goal_create(
+        by=by,
         parent=None,
         title=VISION_TITLE,
         level=GoalLevel.VISION,
@@ -226,10 +229,17 @@ def load_goals() -> bool:
     council_goals = {}
     for area_title, goals in COUNCIL_GOALS.items():
         area = services.goal_create(
-            parent=vision, title=area_title, level=GoalLevel.AREA, owner=kf, period=current, **KF_DECISION
+            by=by,
+            parent=vision,
+            title=area_title,
+            level=GoalLevel.AREA,
+            owner=kf,
+            period=current,
+            **KF_DECISION,
         )
         for title, is_sample in goals:
             council_goals[title] = services.goal_create(
+                by=by,
                 parent=area,
                 title=title,
                 level=GoalLevel.COUNCIL,
@@ -244,6 +254,7 @@ def load_goals() -> bool:
     for council_title, committees in BRANCHES.items():
         for committee_slug, committee_title, unit_branches in committees:
             committee_goal = services.goal_create(
+                by=by,
                 parent=council_goals[council_title],
                 title=committee_title,
                 level=GoalLevel.COMMITTEE,
@@ -255,6 +266,7 @@ def load_goals() -> bool:
             )
             for unit_slug, unit_title, activities in unit_branches:
                 unit_goal = unit_goals[unit_title] = services.goal_create(
+                    by=by,
                     parent=committee_goal,
                     title=unit_title,
                     level=GoalLevel.UNIT,
@@ -264,6 +276,7 @@ def load_goals() -> bool:
                 )
                 for activity in activities:
                     services.goal_create(
+                        by=by,
                         parent=unit_goal,
                         title=activity,
                         level=GoalLevel.ACTIVITY,
@@ -272,19 +285,22 @@ def load_goals() -> bool:
                         description=SAMPLE + "Aktivitet.",
                     )
     services.goal_link_add(
+        by=by,
         source=unit_goals["Energianvändningen i bostadsbeståndet ska minska"],
         target=council_goals["Norrköpings kommun ska ha ett starkt näringsliv för lokal tillväxt"],
     )
     services.goal_link_add(
+        by=by,
         source=unit_goals["Fler innovativa företag ska starta och växa i Norrköping"],
         target=council_goals["Norrköpingsbornas utbildningsnivå ska höjas"],
     )
-    _carry_into_next_period(periods, units)
+    _carry_into_next_period(periods, units, by)
     return True
 
 
-def _load_vision_2035(period: MandatePeriod, kf: Unit) -> None:
+def _load_vision_2035(period: MandatePeriod, kf: Unit, by) -> None:
     old = services.goal_create(
+        by=by,
         parent=None,
         title=VISION_2035,
         level=GoalLevel.VISION,
@@ -295,19 +311,22 @@ def _load_vision_2035(period: MandatePeriod, kf: Unit) -> None:
         case_number="KS 2015/0363",
     )
     for theme in VISION_2035_THEMES:
-        services.goal_create(parent=old, title=theme, level=GoalLevel.AREA, owner=kf, period=period)
-    services.goal_retire(goal=old)
+        services.goal_create(by=by, parent=old, title=theme, level=GoalLevel.AREA, owner=kf, period=period)
+    services.goal_retire(goal=old, by=by)
 
 
-def _carry_into_next_period(periods: dict[str, MandatePeriod], units: dict[str, Unit]) -> None:
+def _carry_into_next_period(periods: dict[str, MandatePeriod], units: dict[str, Unit], by) -> None:
     source, target = periods[CURRENT_PERIOD], periods["2027-2030"]
     for slug in CARRIED_UNITS:
-        services.period_carry_over(source=source, target=target, unit=units[slug])
+        services.period_carry_over(source=source, target=target, unit=units[slug], by=by)
     # One council goal was revised for the new term, so comparing periods shows a wording change.
     revised = Goal.objects.valid_in(target).get(title="Det ska vara tryggt och säkert i Norrköpings kommun")
-    services.goal_update(goal=revised, title="Det ska vara tryggt och säkert i hela Norrköpings kommun")
+    services.goal_update(
+        by=by, goal=revised, title="Det ska vara tryggt och säkert i hela Norrköpings kommun"
+    )
     new_goal_parent = Goal.objects.valid_in(target).get(title="Klimat och miljö")
     services.goal_create(
+        by=by,
         parent=new_goal_parent,
         title="Norrköping ska vara fossilfritt 2035",
         level=GoalLevel.COUNCIL,

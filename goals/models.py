@@ -254,7 +254,7 @@ class Goal(MP_Node):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("goal-detail", kwargs={"pk": self.pk})
+        return reverse("goals:goal-detail", kwargs={"pk": self.pk})
 
     @property
     def level_rank(self) -> int:

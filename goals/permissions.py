@@ -1,36 +1,53 @@
-"""Who may change which goals: the one place the goal editors' role is checked.
+"""Who may change which goals: the one place the rights on goals are decided.
 
-An editor is a staff user with an "editor" membership of a unit. An editor
-changes the goals of the units they edit and links them into the shared
-steering levels (vision, goal areas, council and committee goals) above them;
-the branches below other units' unit goals and activities are those units'
-own. Superusers may do everything.
+Administrators (and the system actor commands run as) may write anything. An
+editor is a staff user with an "editor" membership of a unit: they write only
+goals owned by their units, at the levels their units' kind may own
+(rules.HIERARCHY), and link them into the shared steering levels (vision, goal
+areas, council and committee goals) above them; the branches below other units'
+goals are those units' own. Every write service asks these functions itself,
+so no caller can forget them.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from goals import rules
 from goals.models import LEVEL_RANK, Goal, GoalLevel
+from vision.actors import is_administrator
 from vision.models import Unit, UnitRole
 
 # Levels every unit links into; below them each unit's branch is its own.
 STEERING_LEVELS = frozenset({GoalLevel.VISION, GoalLevel.AREA, GoalLevel.COUNCIL, GoalLevel.COMMITTEE})
 
 
+class NotAllowed(PermissionDenied):
+    """A refusal on rights, with the message to show the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return self.message
+
+
 def is_editor(user) -> bool:
-    """Whether the user edits goals at all: a superuser, or staff with an editor membership."""
+    """Whether the user edits goals at all: an administrator, or staff with an editor membership."""
+    if is_administrator(user):
+        return True
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
     return user.is_staff and user.unit_memberships.filter(role=UnitRole.EDITOR).exists()
 
 
 def editable_unit_ids(user) -> set[int] | None:
-    """The ids of the units the user edits; None means every unit (a superuser)."""
-    if user.is_superuser:
+    """The ids of the units the user edits; None means every unit (an administrator)."""
+    if is_administrator(user):
         return None
+    if user is None:
+        return set()
     if not user.is_authenticated or not user.is_active or not user.is_staff:
         return set()
     cache = getattr(user, "_editable_unit_ids", None)
@@ -63,9 +80,59 @@ def can_edit_goal(user, goal: Goal) -> bool:
     return goal.owner_id is not None and goal.owner_id in unit_ids
 
 
+def writable_levels(user) -> list[str]:
+    """The levels the user may write, top down: those their units' kinds may own."""
+    unit_ids = editable_unit_ids(user)
+    if unit_ids is None:
+        return list(GoalLevel.values)
+    kinds = Unit.objects.filter(pk__in=unit_ids).values_list("kind", flat=True).distinct()
+    return rules.levels_owned_by(kinds)
+
+
 def can_carry_over(user) -> bool:
     """Carrying a whole period over rewrites the tree for every unit: administrators only."""
-    return user.is_active and user.is_superuser
+    return is_administrator(user)
+
+
+def can_import(user) -> bool:
+    """An import writes any unit's goals in one go: administrators only."""
+    return is_administrator(user)
+
+
+def check_may_change(user, goal: Goal) -> None:
+    """Refuse a write to a stored goal the user does not edit (its current owner decides)."""
+    if not can_edit_goal(user, goal):
+        raise NotAllowed(
+            _("“%(goal)s” belongs to %(unit)s: only its editors and administrators may change it.")
+            % {"goal": goal.title, "unit": goal.owner or "–"}
+        )
+
+
+def check_may_write(user, goal: Goal, parent: Goal | None, *, placing: bool = True) -> None:
+    """Refuse writing ``goal`` as it now reads (owner, level) under ``parent``.
+
+    For a new goal, and for what a change, move or revert would leave behind.
+    """
+    if editable_unit_ids(user) is None:
+        return
+    check_owner_allowed(user, goal.owner)
+    if goal.level not in writable_levels(user):
+        raise NotAllowed(
+            _("Your units may not own a %(level)s: ask an administrator.")
+            % {"level": goal.get_level_display()}
+        )
+    if placing:
+        check_placement_allowed(user, goal, parent)
+
+
+def check_may_carry_over(user) -> None:
+    if not can_carry_over(user):
+        raise NotAllowed(_("Only an administrator can carry a period over: it writes every unit's goals."))
+
+
+def check_may_import(user) -> None:
+    if not can_import(user):
+        raise NotAllowed(_("Only an administrator can import goals: a file may change every unit's goals."))
 
 
 def may_place_under(user, goal: Goal, parent: Goal) -> bool:
@@ -82,27 +149,22 @@ def check_placement_allowed(user, goal: Goal, parent: Goal | None) -> None:
     """Refuse, with a message the editor can act on, a parent outside what they may link to."""
     if parent is None:
         if editable_unit_ids(user) is not None:
-            raise ValidationError(
-                _("Only an administrator can add or move a goal to the root of the tree."),
-                code="root_not_allowed",
-            )
+            raise NotAllowed(_("Only an administrator can add or move a goal to the root of the tree."))
         return
     if not may_place_under(user, goal, parent):
-        raise ValidationError(
+        raise NotAllowed(
             _(
                 "“%(parent)s” belongs to %(unit)s: you can place a goal under your own units' goals "
                 "or under a goal area, council goal or committee goal above its level."
             )
-            % {"parent": parent.title, "unit": parent.owner or "–"},
-            code="other_units_branch",
+            % {"parent": parent.title, "unit": parent.owner or "–"}
         )
 
 
 def check_owner_allowed(user, unit: Unit | None) -> None:
     if not can_edit_unit(user, unit):
-        raise ValidationError(
-            _("You are not an editor of %(unit)s: choose one of your own units.") % {"unit": unit or "–"},
-            code="owner_not_editable",
+        raise NotAllowed(
+            _("You are not an editor of %(unit)s: choose one of your own units.") % {"unit": unit or "–"}
         )
 
 
@@ -123,7 +185,7 @@ def fits_under(user, goal: Goal, parent: Goal) -> bool:
         return False
     if not goal.level:
         return True  # a goal being added: its level is not chosen yet
-    if LEVEL_RANK[parent.level] > LEVEL_RANK[goal.level]:
+    if parent.level not in rules.parent_levels(goal.level):
         return False
     return may_place_under(user, goal, parent)
 

@@ -4,10 +4,67 @@ Each check raises ValidationError with a message a user can act on, so the same
 bad data is refused with the same words wherever it comes from.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from goals.models import LEVEL_RANK, Goal, GoalLevel, GoalStatus
+from vision.models import UnitKind
+
+
+@dataclass(frozen=True)
+class Rung:
+    """Where a level sits in the governance model: the parents it may have, the units that may own it."""
+
+    parents: frozenset[str]
+    owners: frozenset[str]
+    owner_required: bool = True
+
+
+# The governance model (../shared/domain.md, "Styrmodell"): the council decides the
+# vision, the goal areas and its overarching goals; each committee breaks a council
+# goal down into its own goals; offices and companies (which have no committee
+# above them, so they may answer to a council goal directly) set unit goals; the
+# activities that carry them out hang under a unit or a committee goal.
+HIERARCHY: dict[str, Rung] = {
+    GoalLevel.VISION: Rung(parents=frozenset(), owners=frozenset({UnitKind.COUNCIL}), owner_required=False),
+    GoalLevel.AREA: Rung(parents=frozenset({GoalLevel.VISION}), owners=frozenset({UnitKind.COUNCIL})),
+    GoalLevel.COUNCIL: Rung(parents=frozenset({GoalLevel.AREA}), owners=frozenset({UnitKind.COUNCIL})),
+    GoalLevel.COMMITTEE: Rung(parents=frozenset({GoalLevel.COUNCIL}), owners=frozenset({UnitKind.COMMITTEE})),
+    GoalLevel.UNIT: Rung(
+        parents=frozenset({GoalLevel.COMMITTEE, GoalLevel.COUNCIL}),
+        owners=frozenset({UnitKind.OFFICE, UnitKind.COMPANY}),
+    ),
+    GoalLevel.ACTIVITY: Rung(
+        parents=frozenset({GoalLevel.UNIT, GoalLevel.COMMITTEE}),
+        owners=frozenset({UnitKind.COMMITTEE, UnitKind.OFFICE, UnitKind.COMPANY}),
+    ),
+}
+
+# The table allows six levels; the limit keeps any path far inside the 255 characters
+# the path column holds (63 levels of four), whatever the table becomes.
+MAX_DEPTH = 8
+
+
+def parent_levels(level: str) -> frozenset[str]:
+    return HIERARCHY[level].parents
+
+
+def owner_kinds(level: str) -> frozenset[str]:
+    return HIERARCHY[level].owners
+
+
+def levels_owned_by(kinds) -> list[str]:
+    """The levels that units of these kinds may own, top down."""
+    kinds = set(kinds)
+    return [level for level in GoalLevel.values if HIERARCHY[level].owners & kinds]
+
+
+def _names(values, choices) -> str:
+    labels = dict(choices)
+    return ", ".join(str(labels[value]) for value in sorted(values, key=list(labels).index))
 
 
 def check_fields(goal: Goal) -> None:
@@ -18,6 +75,19 @@ def check_fields(goal: Goal) -> None:
             errors["period"] = _("Every goal below the vision must name the period it belongs to.")
         if goal.owner_id is None:
             errors["owner"] = _("Every goal below the vision must name its owner unit.")
+    if (
+        goal.owner_id is not None
+        and goal.level in HIERARCHY
+        and goal.owner.kind not in owner_kinds(goal.level)
+    ):
+        errors["owner"] = _(
+            "A %(level)s is owned by a unit of the kind %(kinds)s; %(unit)s is a %(kind)s."
+        ) % {
+            "level": goal.get_level_display(),
+            "kinds": _names(owner_kinds(goal.level), UnitKind.choices),
+            "unit": goal.owner.name,
+            "kind": goal.owner.get_kind_display(),
+        }
     if goal.until_period_id is not None:
         if goal.period_id is None:
             errors["until_period"] = _("A goal valid until a period must also say which period it starts in.")
@@ -40,11 +110,21 @@ def check_placement(goal: Goal, parent: Goal | None) -> None:
         raise ValidationError(
             _("A vision is always a root: it cannot sit under another goal."), code="nested_vision"
         )
-    if LEVEL_RANK[goal.level] < LEVEL_RANK[parent.level]:
+    if parent.level not in parent_levels(goal.level):
         raise ValidationError(
-            _("A %(level)s cannot sit under a %(parent_level)s: a goal's level is never above its parent's.")
-            % {"level": goal.get_level_display(), "parent_level": parent.get_level_display()},
-            code="level_above_parent",
+            _("A %(level)s cannot sit under a %(parent_level)s: it belongs under a %(allowed)s.")
+            % {
+                "level": goal.get_level_display(),
+                "parent_level": parent.get_level_display(),
+                "allowed": _names(parent_levels(goal.level), GoalLevel.choices),
+            },
+            code="level_not_under_parent",
+        )
+    if parent.depth + 1 > MAX_DEPTH:
+        raise ValidationError(
+            _("The tree goes at most %(max)d levels deep: “%(parent)s” cannot take sub-goals.")
+            % {"max": MAX_DEPTH, "parent": parent.title},
+            code="too_deep",
         )
     if not parent.covers(goal):
         raise ValidationError(
@@ -59,17 +139,36 @@ def check_placement(goal: Goal, parent: Goal | None) -> None:
         )
 
 
+def check_branch_depth(goal: Goal, parent: Goal) -> None:
+    """Check that ``goal``'s branch, moved under ``parent``, stays within the depth limit."""
+    deepest = Goal.objects.descendant_of(goal, inclusive=True).aggregate(deepest=Max("depth"))["deepest"]
+    if parent.depth + 1 + (deepest or goal.depth) - goal.depth > MAX_DEPTH:
+        raise ValidationError(
+            _(
+                "The tree goes at most %(max)d levels deep: the branch of “%(goal)s” would go deeper under “%(parent)s”."
+            )
+            % {"max": MAX_DEPTH, "goal": goal.title, "parent": parent.title},
+            code="too_deep",
+        )
+
+
 def check_children_fit(goal: Goal) -> None:
     """Check that a changed goal still fits over the children it already has."""
     if goal.pk is None or goal.numchild == 0:
         return
     children = Goal.objects.child_of(goal).with_context()
     for child in children:
-        if LEVEL_RANK[child.level] < LEVEL_RANK[goal.level]:
+        if goal.level not in parent_levels(child.level):
             raise ValidationError(
                 {
-                    "level": _("The goal has a child “%(child)s” at a higher level (%(level)s).")
-                    % {"child": child.title, "level": child.get_level_display()}
+                    "level": _(
+                        "The goal has a sub-goal “%(child)s” (%(level)s) that cannot sit under a %(new)s."
+                    )
+                    % {
+                        "child": child.title,
+                        "level": child.get_level_display(),
+                        "new": goal.get_level_display(),
+                    }
                 }
             )
         if not goal.covers(child):

@@ -3,8 +3,9 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from goals import services
+from goals import rules, services
 from goals.models import Goal, GoalLevel
+from vision.actors import system_actor
 from vision.models import MandatePeriod, Unit, UnitKind
 
 
@@ -60,24 +61,39 @@ class VisionFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return services.goal_create(parent=None, **kwargs)
+        return services.goal_create(parent=None, by=system_actor(), **kwargs)
+
+
+def level_under(parent: Goal) -> str:
+    """The first level the hierarchy table allows directly under ``parent``."""
+    return next(level for level in GoalLevel.values if parent.level in rules.parent_levels(level))
+
+
+def unit_kind_for(level: str) -> str:
+    """A kind of unit that may own ``level``, preferring offices (most goals are theirs)."""
+    kinds = rules.owner_kinds(level)
+    return UnitKind.OFFICE if UnitKind.OFFICE in kinds else sorted(kinds)[0]
 
 
 class GoalFactory(factory.django.DjangoModelFactory):
-    """A goal under ``parent``, added through goals.services.goal_create."""
+    """A goal under ``parent``, added through goals.services.goal_create by the system actor.
+
+    Without a level it takes the first one the hierarchy allows under its parent,
+    and without an owner a new unit of a kind that may own that level.
+    """
 
     class Meta:
         model = Goal
 
     parent = factory.SubFactory(VisionFactory)
     title = factory.Sequence(lambda n: f"Mål {n}")
-    level = GoalLevel.COUNCIL
-    owner = factory.SubFactory(UnitFactory)
+    level = factory.LazyAttribute(lambda goal: level_under(goal.parent))
+    owner = factory.LazyAttribute(lambda goal: UnitFactory(kind=unit_kind_for(goal.level)))
     period = factory.SubFactory(PeriodFactory)
 
     @classmethod
-    def _create(cls, model_class, *args, parent, **kwargs):
-        return services.goal_create(parent=parent, **kwargs)
+    def _create(cls, model_class, *args, parent, by=None, **kwargs):
+        return services.goal_create(parent=parent, by=by or system_actor(), **kwargs)
 
 
 def _sample_pptx(slides=(("Bild 1", "Anteckning 1"),)) -> bytes:

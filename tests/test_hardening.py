@@ -86,7 +86,7 @@ def test_session_cookie_is_httponly(client, db):
 
 
 def test_anonymous_pages_redirect_to_sign_in(client, db):
-    response = client.get(reverse("goal-tree"))
+    response = client.get(reverse("goals:goal-tree"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 

@@ -100,7 +100,7 @@ class Unit(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("unit-detail", kwargs={"slug": self.slug})
+        return reverse("goals:unit-detail", kwargs={"slug": self.slug})
 
     def clean(self):
         ancestor = self.parent

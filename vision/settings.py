@@ -224,7 +224,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "goals.api_schema.document_not_found",
+        "vision.api_schema.document_not_found",
     ],
 }
 

@@ -16,7 +16,7 @@ urlpatterns = [
     path("files/", include("dialogue.media_urls")),
     path("dialogue/", include("dialogue.urls")),
     path("api/dialogue/", include("dialogue.api_urls")),
-    path("api/", include("goals.api_urls")),
-    path("reports/", include("goals.report_urls")),
-    path("", include("goals.urls")),
+    path("api/", include("goals.api.urls")),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("", include("goals.pages.urls")),
 ]

@@ -58,8 +58,8 @@ def run(args) -> bool:
     from django.test.utils import CaptureQueriesContext
 
     from goals.demo import load_goals
-    from goals.generate import generate_goals
     from goals.models import Goal, GoalLevel
+    from goals.services.generate import generate_goals
 
     load_goals()
     started = time.perf_counter()

@@ -116,9 +116,9 @@ def run_once(goals: int, fmt: str) -> dict:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from goals import exchange
-    from goals.import_service import goals_import
+    from goals.exchange import formats as exchange
     from goals.models import Goal
+    from goals.services import goals_import
     from goals.tree_check import find_problems
     from vision.models import MandatePeriod
 

@@ -3,9 +3,10 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from goals import api, services
-from goals.generate import generate_goals
+from goals import services
+from goals.api import views as api
 from goals.models import Goal, GoalLevel, GoalStatus
+from goals.services.generate import generate_goals
 from tests.factories import GoalFactory, UnitFactory, UserFactory
 
 ENDPOINTS = ["/api/periods/", "/api/units/", "/api/goals/", "/api/tree/", "/api/schema/?format=json"]
@@ -97,7 +98,7 @@ def test_goal_list_carries_the_contract_fields(api_client, small_tree):
         "period": "2023-2026",
         "until_period": None,
         "unit": "utbildningskontoret",
-        "url": "http://testserver" + reverse("goal-detail", kwargs={"pk": first.pk}),
+        "url": "http://testserver" + reverse("goals:goal-detail", kwargs={"pk": first.pk}),
     }
 
 

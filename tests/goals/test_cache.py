@@ -147,8 +147,8 @@ def test_a_dry_run_changes_nothing_and_bumps_nothing(two_periods, period, next_p
 
 
 def test_an_import_bumps_the_periods_it_changed(two_periods, period, next_period):
-    from goals import exchange
-    from goals.import_service import goals_import
+    from goals.exchange import formats as exchange
+    from goals.services import goals_import
 
     data = exchange.write(exchange.export_rows(period), "json")
     renamed = data.replace("Solpaneler på skolor".encode(), "Solceller på skolor".encode())

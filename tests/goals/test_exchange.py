@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from goals import exchange, rules
-from goals.exchange import FileRefused
-from goals.import_service import goals_import
+from goals import rules
+from goals.exchange import formats as exchange
+from goals.exchange.formats import FileRefused
 from goals.models import Goal, GoalLevel
+from goals.services import goals_import
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory
 

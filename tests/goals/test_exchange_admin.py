@@ -3,7 +3,7 @@ import uuid
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from goals import exchange
+from goals.exchange import formats as exchange
 from goals.models import Goal
 from goals.tree_check import find_problems
 from tests.factories import UserFactory

@@ -3,8 +3,8 @@ at WCAG 2.1 AA, no CSP refusals, a print rendering, and screenshots to look at."
 
 import pytest
 
-from goals import exchange
 from goals.demo import load_goals
+from goals.exchange import formats as exchange
 from goals.models import Goal
 from tests.browser import SCREENSHOTS, WCAG_21_AA
 from tests.factories import UserFactory

@@ -6,11 +6,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from goals.generate import generate_goals
 from goals.models import Goal
+from goals.services.generate import generate_goals
 from tests.factories import UserFactory
 
-REPORT = reverse("report-red-thread")
+REPORT = reverse("goals:report-red-thread")
 
 
 @pytest.fixture

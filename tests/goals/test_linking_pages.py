@@ -25,7 +25,7 @@ def _in_english(settings):
         yield
 
 
-QUEUE = reverse("goals-relinking")
+QUEUE = reverse("goals:goals-relinking")
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def editor_client(client, editor):
 
 
 def relink_url(goal):
-    return reverse("goal-relink", args=[goal.pk])
+    return reverse("goals:goal-relink", args=[goal.pk])
 
 
 # The re-linking queue
@@ -206,7 +206,7 @@ def compared(small_tree, period, next_period, office, council):
 
 
 def compare(client, earlier, later, **extra):
-    return client.get(reverse("periods-compare"), {"from": earlier.slug, "to": later.slug, **extra})
+    return client.get(reverse("goals:periods-compare"), {"from": earlier.slug, "to": later.slug, **extra})
 
 
 def test_compare_counts_per_unit_and_overall(admin_client, compared, period, next_period, office, council):
@@ -232,7 +232,7 @@ def test_compare_shows_the_wording_change_of_a_revised_goal(
     [{"from": "2027-2030", "to": "2023-2026"}, {"from": "1999-2002", "to": "2027-2030"}],
 )
 def test_compare_refuses_bad_periods(admin_client, compared, params):
-    response = admin_client.get(reverse("periods-compare"), params)
+    response = admin_client.get(reverse("goals:periods-compare"), params)
     assert response.status_code == 400
     assert response.context["error"]
 
@@ -260,7 +260,7 @@ def coverage_tree(carried, next_period, committee):
 
 
 def coverage(client, period, **params):
-    return client.get(reverse("period-coverage", args=[period.slug]), params)
+    return client.get(reverse("goals:period-coverage", args=[period.slug]), params)
 
 
 def test_coverage_counts_linked_goals_per_unit(
@@ -311,12 +311,14 @@ def test_coverage_queries_are_fixed(
 
 
 def test_coverage_without_a_period_goes_to_the_current_one(admin_client, coverage_tree, period):
-    response = admin_client.get(reverse("coverage"))
-    assert response.status_code == 302 and response.url == reverse("period-coverage", args=[period.slug])
+    response = admin_client.get(reverse("goals:coverage"))
+    assert response.status_code == 302 and response.url == reverse(
+        "goals:period-coverage", args=[period.slug]
+    )
 
 
 def test_coverage_of_an_unknown_period_is_404(admin_client, coverage_tree):
-    assert admin_client.get(reverse("period-coverage", args=["1999-2002"])).status_code == 404
+    assert admin_client.get(reverse("goals:period-coverage", args=["1999-2002"])).status_code == 404
 
 
 def test_a_successor_retired_in_the_later_period_counts_as_retired(

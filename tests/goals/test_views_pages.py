@@ -211,7 +211,7 @@ def test_pages_speak_swedish_by_default(client, small_tree):
 
 def test_goal_page_of_a_bulk_inserted_goal_without_history(reader, db):
     """generate_goals and imports bulk-insert goals without history records; their page still renders."""
-    from goals.generate import generate_goals
+    from goals.services.generate import generate_goals
 
     generate_goals(goals_per_period=20, periods=1)
     goal = Goal.objects.filter(level="unit").first()

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from goals import views
-from goals.generate import generate_goals
 from goals.models import Goal, GoalLevel
+from goals.pages import tree as views
+from goals.services.generate import generate_goals
 from tests.factories import GoalFactory, UserFactory
 
 FIRST_RENDER_LIMIT = 300 * 1024

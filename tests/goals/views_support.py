@@ -4,8 +4,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from goals.demo import CURRENT_PERIOD, load_goals
-from goals.generate import generate_goals
 from goals.models import Goal
+from goals.services.generate import generate_goals
 from vision.models import MandatePeriod
 
 DEMO_TITLE = "Norrköpingsbornas utbildningsnivå ska höjas"

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from goals import services
 from goals.tree_check import find_problems
+from vision.actors import system_actor
 from vision.models import MandatePeriod, Unit
 
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No unit with the slug {unit!r}.")
         try:
             result = services.period_carry_over(
-                source=source, target=target, unit=selected_unit, dry_run=dry_run
+                source=source, target=target, unit=selected_unit, dry_run=dry_run, by=system_actor()
             )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error

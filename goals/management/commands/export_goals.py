@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from goals import exchange
+from goals.exchange import formats as exchange
 from vision.models import MandatePeriod
 
 

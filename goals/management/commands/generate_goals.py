@@ -2,7 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from goals.generate import generate_goals
+from goals.services import generate_goals
+from vision.actors import system_actor
 
 
 class Command(BaseCommand):
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         if goals < 10 or periods < 1:
             raise CommandError("--goals must be at least 10 and --periods at least 1.")
         started = time.perf_counter()
-        tree = generate_goals(goals_per_period=goals, periods=periods, seed=seed)
+        tree = generate_goals(goals_per_period=goals, periods=periods, seed=seed, by=system_actor())
         elapsed = time.perf_counter() - started
         slugs = ", ".join(p.slug for p in tree.periods)
         self.stdout.write(

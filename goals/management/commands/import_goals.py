@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from goals import exchange
-from goals.import_service import goals_import
+from goals.exchange import formats as exchange
+from goals.services import goals_import
+from vision.actors import system_actor
 
 
 class Command(BaseCommand):
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {file}")
         try:
             rows = exchange.read(path.read_bytes(), exchange.format_of(path.name))
-            result = goals_import(rows=rows, dry_run=dry_run)
+            result = goals_import(rows=rows, dry_run=dry_run, by=system_actor())
         except exchange.FileRefused as refused:
             for error in refused.errors:
                 self.stderr.write(f"{path.name}: {error}")

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from goals import period_reports, permissions, services
+from goals import permissions, services
 from goals.models import Goal
+from goals.reports import periods as period_reports
 from vision.models import MandatePeriod, Unit
 
 STEP = Goal.steplen
@@ -100,7 +101,7 @@ def relink_goal(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "keep":
-                services.goal_update(goal=goal, needs_relinking=False)
+                services.goal_update(goal=goal, needs_relinking=False, by=request.user)
                 messages.success(
                     request, _("“%(goal)s” stays where it is and is marked as linked.") % {"goal": goal.title}
                 )
@@ -110,8 +111,7 @@ def relink_goal(request, pk):
                 parent = parents.filter(pk=raw).first() if raw.isdigit() else None
                 if parent is None:
                     raise ValidationError(_("Choose the goal to link it to."), code="no_parent")
-                permissions.check_placement_allowed(request.user, goal, parent)
-                services.goal_move(goal=goal, target=parent, position="last-child")
+                services.goal_move(goal=goal, target=parent, position="last-child", by=request.user)
                 messages.success(
                     request,
                     _("“%(goal)s” is now linked to “%(parent)s”.")
@@ -119,8 +119,10 @@ def relink_goal(request, pk):
                 )
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
+        except permissions.NotAllowed as refusal:
+            error = str(refusal)
         else:
-            return HttpResponseRedirect(reverse("goals-relinking") + f"?period={goal.period.slug}")
+            return HttpResponseRedirect(reverse("goals:goals-relinking") + f"?period={goal.period.slug}")
     item = _with_context(request.user, [goal], goal.period)[0]
     context = {
         **item,
@@ -171,7 +173,7 @@ def current_coverage(request):
         period = MandatePeriod.objects.current() or MandatePeriod.objects.order_by("-start").first()
     if period is None:
         return render(request, "goals/linking/coverage.html", {"period": None, "rows": []})
-    return redirect("period-coverage", slug=period.slug)
+    return redirect("goals:period-coverage", slug=period.slug)
 
 
 @require_GET

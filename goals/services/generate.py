@@ -6,14 +6,14 @@ one through treebeard would take many minutes.
 
 import datetime
 import random
-from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import F
-
-from goals import services
+from goals import permissions
+from goals.cache import bump_for
 from goals.models import Goal, GoalLevel
+from goals.paths import ChildPaths
+from goals.services.tree import goal_create
+from vision.actors import write_service
 from vision.models import MandatePeriod, Unit, UnitKind
 
 GENERATED_VISION = "Syntetisk vision (genererad testdata)"
@@ -83,27 +83,20 @@ def generated_units() -> dict[str, list[Unit]]:
     return units
 
 
-@transaction.atomic
-def generate_goals(*, goals_per_period: int, periods: int, seed: int = 2035) -> GeneratedTree:
+@write_service
+def generate_goals(*, by, goals_per_period: int, periods: int, seed: int = 2035) -> GeneratedTree:
+    permissions.check_may_import(by)
     rng = random.Random(seed)
     chosen = periods_for(periods)
     units = generated_units()
-    vision = Goal.objects.visions().filter(title=GENERATED_VISION).first() or services.goal_create(
-        parent=None, title=GENERATED_VISION, level=GoalLevel.VISION, description="Exempeltext."
+    vision = Goal.objects.visions().filter(title=GENERATED_VISION).first() or goal_create(
+        parent=None, title=GENERATED_VISION, level=GoalLevel.VISION, description="Exempeltext.", by=by
     )
-    # Positions continue after the vision's last child; paths may have gaps, so not from numchild.
-    last_child = Goal.objects.child_of(vision).order_by("-path").values_list("path", flat=True).first()
-    last_used = Goal._str2int(last_child[-Goal.steplen :]) if last_child else 0
-
     rows: list[Goal] = []
-    last_position: dict[str, int] = {vision.path: last_used}
-    new_children: Counter = Counter()
+    paths = ChildPaths([vision.path])
 
     def add(parent_path: str, **fields) -> str:
-        position = last_position.get(parent_path, 0) + 1
-        last_position[parent_path] = position
-        new_children[parent_path] += 1
-        path = Goal._get_path(parent_path, len(parent_path) // Goal.steplen + 1, position)
+        path = paths.next(parent_path)
         rows.append(Goal(path=path, depth=len(path) // Goal.steplen, **fields))
         return path
 
@@ -141,7 +134,9 @@ def generate_goals(*, goals_per_period: int, periods: int, seed: int = 2035) -> 
             if level == GoalLevel.ACTIVITY or not layer:
                 break
     for row in rows:
-        row.numchild = new_children[row.path]
+        row.numchild = paths.numchild_of_new(row.path)
+    paths.add_to_stored_parents()
+    # No history rows: a synthetic tree of 100,000 goals has no past to keep.
     Goal.objects.bulk_create(rows, batch_size=2000)
-    Goal.objects.filter(pk=vision.pk).update(numchild=F("numchild") + new_children[vision.path])
+    bump_for({(period.pk, None) for period in chosen})
     return GeneratedTree(periods=chosen, vision=vision, created=len(rows))

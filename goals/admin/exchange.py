@@ -16,8 +16,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from goals import exchange, permissions
-from goals.import_service import goals_import
+from goals import permissions
+from goals.exchange import formats as exchange
+from goals.services import goals_import
 from vision.models import MandatePeriod
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -12,8 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from treebeard.admin import TreeAdmin
 
 from goals import permissions, services
-from goals.admin_exchange import GoalExchangeAdminMixin
-from goals.forms import GoalAdminForm
+from goals.admin.exchange import GoalExchangeAdminMixin
+from goals.admin.forms import GoalAdminForm
 from goals.models import Goal, GoalLink
 from vision.models import MandatePeriod, Unit
 
@@ -79,12 +79,17 @@ class EditorGoalAdminForm(GoalAdminForm):
         super()._post_clean()
         if self.errors or "treebeard_position" not in self.cleaned_data:
             return
+        # The services check the same again when saving; here the editor gets the refusal on the form.
         try:
-            permissions.check_owner_allowed(self.user, self.instance.owner)
-            if not self.instance.pk or self.tree_changed():
-                permissions.check_placement_allowed(self.user, self.instance, self.prospective_parent())
-        except ValidationError as error:
-            self.add_error(None, error)
+            if self.instance.pk:
+                permissions.check_may_change(
+                    self.user, Goal.objects.select_related("owner").get(pk=self.instance.pk)
+                )
+            placing = not self.instance.pk or self.tree_changed()
+            parent = self.prospective_parent() if placing else None
+            permissions.check_may_write(self.user, self.instance, parent, placing=placing)
+        except permissions.NotAllowed as refusal:
+            self.add_error(None, str(refusal))
 
 
 @admin.register(Goal)
@@ -156,18 +161,23 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
         parent_or_ref, position = form.tree_target()
         if not change:
             services.goal_insert(
-                parent=form.prospective_parent(), goal=obj, target=parent_or_ref, position=position
+                parent=form.prospective_parent(),
+                goal=obj,
+                target=parent_or_ref,
+                position=position,
+                by=request.user,
             )
             return
         changed = [name for name in form.changed_data if name in services.EDITABLE_FIELDS]
         if changed:
             services.goal_update(
+                by=request.user,
                 goal=obj,
                 expected_version=form.cleaned_data.get("loaded_version"),
                 **{name: getattr(obj, name) for name in changed},
             )
         if form.tree_changed():
-            services.goal_move(goal=obj, target=parent_or_ref, position=position)
+            services.goal_move(goal=obj, target=parent_or_ref, position=position, by=request.user)
 
     def save_related(self, request, form, formsets, change):
         form.instance.refresh_from_db()
@@ -176,18 +186,18 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         goal = self.get_object(request, object_id)
         if goal is not None and request.method == "POST":
-            refusal = services.goal_deletion_refusal(goal, by_superuser=request.user.is_superuser)
+            refusal = services.goal_deletion_refusal(goal, by=request.user)
             if refusal:
                 self.message_user(request, refusal, messages.ERROR)
                 return HttpResponseRedirect(reverse("admin:goals_goal_change", args=[goal.pk]))
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        services.goal_delete(goal=obj, by_superuser=request.user.is_superuser)
+        services.goal_delete(goal=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
         for goal in queryset:
-            services.goal_delete(goal=goal, by_superuser=request.user.is_superuser)
+            services.goal_delete(goal=goal, by=request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -199,18 +209,12 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
         description=gettext_lazy("Retire selected goals with their sub-goals"), permissions=["change"]
     )
     def retire_selected(self, request, queryset):
-        for goal in queryset:
-            foreign = permissions.editable_goals(request.user, Goal.objects.descendant_of(goal)).count()
-            if foreign != Goal.objects.descendant_of(goal).count():
-                self.message_user(
-                    request,
-                    _("“%(goal)s” has sub-goals of units you do not edit: ask an administrator to retire it.")
-                    % {"goal": goal.title},
-                    messages.ERROR,
-                )
-                return
-        with transaction.atomic():
-            retired = sum(services.goal_retire(goal=goal, user=request.user) for goal in queryset)
+        try:
+            with transaction.atomic():
+                retired = sum(services.goal_retire(goal=goal, by=request.user) for goal in queryset)
+        except PermissionDenied as refusal:
+            self.message_user(request, str(refusal), messages.ERROR)
+            return
         self.message_user(request, _("%(count)d goals retired.") % {"count": retired}, messages.SUCCESS)
 
     def move_node(self, request):
@@ -233,9 +237,10 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
             raise PermissionDenied
         position = "last-child" if form.cleaned_data["relation"] == "child" else "left"
         try:
-            new_parent = target if position == "last-child" else Goal.objects.get_parent(target)
-            permissions.check_placement_allowed(request.user, node, new_parent)
-            services.goal_move(goal=node, target=target, position=position)
+            services.goal_move(goal=node, target=target, position=position, by=request.user)
+        except permissions.NotAllowed as refusal:
+            messages.error(request, str(refusal))
+            return HttpResponseForbidden(str(refusal))
         except ValidationError as error:
             # The script reloads the page on an error status, showing this message.
             messages.error(request, message_of(error))
@@ -266,7 +271,7 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
                 "source": form.cleaned_data["source"],
                 "target": form.cleaned_data["target"],
                 "unit": form.cleaned_data["unit"],
-                "user": request.user,
+                "by": request.user,
             }
             try:
                 if "confirm" in request.POST:

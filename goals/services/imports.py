@@ -10,20 +10,22 @@ time. Goals missing from the file are left alone: an import never deletes.
 """
 
 import uuid
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from goals import rules, services
+from goals import permissions, rules
 from goals.cache import bump_for, spans_of
-from goals.exchange import FileRefused, RowError, SourceRow
+from goals.exchange.formats import FileRefused, RowError, SourceRow
 from goals.models import Goal
+from goals.paths import ChildPaths
+from goals.services.locks import INSERT_BATCH, lock_tree
+from goals.services.tree import goal_move
+from vision.actors import write_service
 from vision.models import MandatePeriod, Unit
 
 # Large IN lists are fine: SQLite allows 32,766 parameters, PostgreSQL 65,535.
@@ -71,7 +73,8 @@ NOT_CLEANED = [
 PLACEMENT_COLUMN = {
     "root_not_vision": "parent_external_id",
     "nested_vision": "level",
-    "level_above_parent": "level",
+    "level_not_under_parent": "level",
+    "too_deep": "parent_external_id",
     "parent_other_period": "period",
     "parent_retired": "status",
 }
@@ -100,11 +103,12 @@ class _Plan:
     errors: list[RowError] = field(default_factory=list)
 
 
-@transaction.atomic
-def goals_import(*, rows: list[SourceRow], dry_run: bool = False, user=None) -> ImportResult:
+@write_service
+def goals_import(*, by, rows: list[SourceRow], dry_run: bool = False) -> ImportResult:
     """Validate every row, then write them all or none; raises FileRefused listing every error."""
+    permissions.check_may_import(by)
     if not dry_run:
-        services._lock_tree(exclusive=True)
+        lock_tree(exclusive=True)
     plans = _validate(rows)
     result = ImportResult(
         dry_run=dry_run,
@@ -115,9 +119,9 @@ def goals_import(*, rows: list[SourceRow], dry_run: bool = False, user=None) -> 
     )
     if dry_run:
         return result
-    _write_updates([p for p in plans if p.changed], user)
-    _write_new([p for p in plans if not p.existing], user)
-    _write_moves([p for p in plans if p.moved])
+    _write_updates([p for p in plans if p.changed], by)
+    _write_new([p for p in plans if not p.existing], by)
+    _write_moves([p for p in plans if p.moved], by)
     bump_for(_touched_spans(plans))
     return result
 
@@ -332,49 +336,37 @@ def _check_stored_children(ordered: list[_Plan], plans: dict, errors: list[RowEr
                 )
 
 
-def _write_updates(plans: list[_Plan], user) -> None:
+def _write_updates(plans: list[_Plan], by) -> None:
     if not plans:
         return
     for plan in plans:
         plan.goal.version += 1
     fields = [Goal._meta.get_field(name).name for name in COMPARED] + ["version"]
-    bulk_update_with_history(
-        [p.goal for p in plans], Goal, fields, batch_size=services.INSERT_BATCH, default_user=user
-    )
+    bulk_update_with_history([p.goal for p in plans], Goal, fields, batch_size=INSERT_BATCH, default_user=by)
 
 
-def _write_new(plans: list[_Plan], user) -> None:
+def _write_new(plans: list[_Plan], by) -> None:
     """Bulk-insert new goals with their paths computed as treebeard would, parents first."""
     if not plans:
         return
-    stored_parents = {p.parent.path for p in plans if p.parent is not None and p.parent.pk}
-    next_position = services._next_child_positions(stored_parents)
+    paths = ChildPaths(p.parent.path for p in plans if p.parent is not None and p.parent.pk)
     last_root = Goal.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
     next_root = Goal._str2int(last_root) + 1 if last_root else 1
-    added_to_stored: Counter = Counter()
-    new_children: Counter = Counter()
     for plan in plans:
         goal, parent = plan.goal, plan.parent
         if parent is None:
             goal.path = Goal._get_path(None, 1, next_root)
             next_root += 1
         else:
-            goal.path = Goal._get_path(parent.path, parent.depth + 1, next_position[parent.path])
-            next_position[parent.path] += 1
-            if parent.pk:
-                added_to_stored[parent.path] += 1
-            else:
-                new_children[parent.path] += 1
+            goal.path = paths.next(parent.path)
         goal.depth = len(goal.path) // Goal.steplen
     for plan in plans:
-        plan.goal.numchild = new_children[plan.goal.path]
-    services._add_to_numchild(added_to_stored)
-    bulk_create_with_history(
-        [p.goal for p in plans], Goal, batch_size=services.INSERT_BATCH, default_user=user
-    )
+        plan.goal.numchild = paths.numchild_of_new(plan.goal.path)
+    paths.add_to_stored_parents()
+    bulk_create_with_history([p.goal for p in plans], Goal, batch_size=INSERT_BATCH, default_user=by)
 
 
-def _write_moves(plans: list[_Plan]) -> None:
+def _write_moves(plans: list[_Plan], by) -> None:
     for plan in plans:
         goal = Goal.objects.get(external_id=plan.goal.external_id)
         target = Goal.objects.get(external_id=plan.parent_key) if plan.parent_key else None
@@ -383,6 +375,6 @@ def _write_moves(plans: list[_Plan]) -> None:
                 raise ValidationError(
                     _("A goal cannot be moved to the root of the tree."), code="move_to_root"
                 )
-            services.goal_move(goal=goal, target=target, position="last-child")
+            goal_move(goal=goal, target=target, position="last-child", by=by)
         except ValidationError as error:
             raise FileRefused([_error(plan.row, "parent_external_id", m) for m in error.messages]) from None

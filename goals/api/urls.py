@@ -9,7 +9,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
-from goals import api
+from goals.api import views as api
 
 
 def api_view(view_class, **initkwargs):

@@ -65,7 +65,7 @@ class GoalSummarySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, goal) -> str:
-        path = reverse("goal-detail", kwargs={"pk": goal.pk})
+        path = reverse("goals:goal-detail", kwargs={"pk": goal.pk})
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request else path
 

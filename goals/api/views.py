@@ -19,8 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from goals import cache as goal_cache
-from goals.models import Goal, GoalLink
-from goals.serializers import (
+from goals.api.serializers import (
     GoalDetailSerializer,
     GoalFilterSerializer,
     GoalSummarySerializer,
@@ -29,6 +28,7 @@ from goals.serializers import (
     TreeSerializer,
     UnitSerializer,
 )
+from goals.models import Goal, GoalLink
 from vision.models import MandatePeriod, Unit
 
 TREE_MAX_NODES = 2000

@@ -1,0 +1,3 @@
+"""The goal admin: registering the modules registers the models."""
+
+from goals.admin import goals  # noqa: F401

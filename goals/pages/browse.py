@@ -1,0 +1,117 @@
+"""The browsing pages: start page, goal, unit and search."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
+
+from goals import cache as goal_cache
+from goals import search as goal_search
+from goals.history import history_of
+from goals.models import Goal, GoalLevel
+from goals.pages.listing import PAGE_SIZE, with_chains
+from goals.pages.selection import query_without_page, selected_period, selected_status
+from vision.models import MandatePeriod, Unit
+
+SEARCH_PAGE_SIZE = 20
+
+
+def home(request):
+    period = MandatePeriod.objects.current()
+    context = {
+        "period": period,
+        # Read only when the cached page body (goals/cache.py) is missing.
+        "visions": SimpleLazyObject(lambda: list(Goal.objects.visions().active().order_by("path"))),
+        "areas": SimpleLazyObject(lambda: home_areas(period)),
+        "home_version": goal_cache.period_version(period.pk if period else None),
+        "cache_seconds": goal_cache.cache_seconds(),
+    }
+    return render(request, "goals/home.html", context)
+
+
+def home_areas(period: MandatePeriod | None) -> list[tuple[Goal, list[Goal]]]:
+    if period is None:
+        return []
+    area_goals = list(Goal.objects.valid_in(period).active().at_level(GoalLevel.AREA).with_context())
+    council = Goal.objects.valid_in(period).active().children_of_any(area_goals).with_context()
+    by_parent: dict[str, list[Goal]] = {}
+    for goal in council:
+        by_parent.setdefault(goal.path[: -Goal.steplen], []).append(goal)
+    return [(area, by_parent.get(area.path, [])) for area in area_goals]
+
+
+def goal_detail(request, pk):
+    goal = get_object_or_404(
+        Goal.objects.select_related(
+            "owner", "period", "until_period", "predecessor__period", "successor__period"
+        ),
+        pk=pk,
+    )
+    lazy = SimpleLazyObject  # read only when the cached page body (goals/cache.py) is missing
+    context = {
+        "goal": goal,
+        "ancestors": lazy(lambda: list(Goal.objects.ancestor_of(goal))),
+        "children": lazy(lambda: list(Goal.objects.child_of(goal).with_context())),
+        "contributes_to": lazy(lambda: list(Goal.objects.filter(incoming_links__source=goal).with_context())),
+        "contributors": lazy(lambda: list(Goal.objects.filter(outgoing_links__target=goal).with_context())),
+        "successor": getattr(goal, "successor", None),
+        "history": lazy(lambda: history_of(goal)),
+        "goal_version": goal_cache.goal_version(goal),
+        "cache_seconds": goal_cache.cache_seconds(),
+    }
+    return render(request, "goals/detail.html", context)
+
+
+def unit_detail(request, slug):
+    unit = get_object_or_404(Unit.objects.select_related("parent"), slug=slug)
+    period = selected_period(request)
+    status = selected_status(request)
+    context = {
+        "unit": unit,
+        "period": period,
+        "status": status,
+        "periods": MandatePeriod.objects.all(),
+        "subunits": list(unit.children.order_by("name")),
+    }
+    if period is not None:
+        goals = (
+            Goal.objects.owned_by(unit).valid_in(period).with_status(status).with_context().order_by("path")
+        )
+        # Read only when the cached list (goals/cache.py) is missing.
+        page = SimpleLazyObject(lambda: Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page")))
+        context.update(
+            page=page,
+            listed=SimpleLazyObject(lambda: with_chains(page.object_list)),
+            query=query_without_page(request),
+            page_number=request.GET.get("page", ""),
+            list_version=goal_cache.period_version(period.pk),
+            cache_seconds=goal_cache.cache_seconds(),
+        )
+    return render(request, "goals/unit.html", context)
+
+
+def search(request):
+    text = request.GET.get("q", "").strip()
+    period_slug = request.GET.get("period", "")
+    period = MandatePeriod.objects.filter(slug=period_slug).first() if period_slug else None
+    level = request.GET.get("level", "")
+    if level not in GoalLevel.values:
+        level = ""
+    context = {
+        "q": text,
+        "period": period,
+        "level": level,
+        "periods": MandatePeriod.objects.all(),
+        "levels": GoalLevel.choices,
+        "full_text": goal_search.uses_full_text(),
+    }
+    if text:
+        goals = goal_search.with_headlines(goal_search.goals_matching(text, period=period, level=level), text)
+        # count() leaves the headlines out; only the page's rows get them.
+        page = Paginator(goals, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(
+            page=page,
+            hits=goal_search.hits(page.object_list, text),
+            units=list(goal_search.units_matching(text)[:10]),
+            query=query_without_page(request),
+        )
+    return render(request, "goals/search.html", context)

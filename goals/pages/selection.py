@@ -1,0 +1,31 @@
+"""What a page request selects: the period, the status, open nodes, the page."""
+
+from django.shortcuts import get_object_or_404
+
+from vision.models import MandatePeriod
+
+MAX_OPEN = 50
+STATUSES = ("active", "all", "retired")
+
+
+def selected_period(request) -> MandatePeriod | None:
+    slug = request.GET.get("period")
+    if slug:
+        return get_object_or_404(MandatePeriod, slug=slug)
+    return MandatePeriod.objects.current() or MandatePeriod.objects.order_by("-start").first()
+
+
+def selected_status(request) -> str:
+    status = request.GET.get("status", "active")
+    return status if status in STATUSES else "active"
+
+
+def selected_ids(request, name: str) -> set[int]:
+    ids = {int(value) for value in request.GET.getlist(name) if value.isdigit()}
+    return set(sorted(ids)[:MAX_OPEN])
+
+
+def query_without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
