@@ -1,7 +1,8 @@
 """Demo media for load_demo: a sample deck, the sample lecture video and two workshops.
 
 Idempotent: each item is looked up by its natural key first, so a second run
-adds nothing. All text is sample text and says so.
+adds nothing. All text is sample text and says so. Everything is written
+through the services, as the system actor.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from pptx.util import Inches, Pt
 from dialogue import services
 from dialogue.models import Chapter, Lecture, Material, Workshop
 from goals.models import Goal, GoalLevel
+from vision.actors import system_actor
 from vision.models import MandatePeriod, Unit
 
 DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
@@ -74,7 +76,7 @@ def sample_deck() -> bytes:
     return output.getvalue()
 
 
-def _load_material() -> bool:
+def _load_material(by) -> bool:
     if Material.objects.filter(title=MATERIAL_TITLE, version=MATERIAL_VERSION).exists():
         return False
     material = Material(
@@ -82,11 +84,11 @@ def _load_material() -> bool:
         version=MATERIAL_VERSION,
         file=ContentFile(sample_deck(), name="dialogmaterial-exempel.pptx"),
     )
-    services.material_upload(material=material)
+    services.material_upload(material=material, by=by)
     return True
 
 
-def _load_lecture() -> bool:
+def _load_lecture(by) -> bool:
     if Lecture.objects.filter(title=LECTURE_TITLE).exists():
         return False
     with (
@@ -106,14 +108,15 @@ def _load_lecture() -> bool:
             captions=File(captions, name="lecture-sample.sv.vtt"),
             poster=File(poster, name="lecture-poster.jpg"),
         )
-        services.lecture_save(lecture=lecture)
-    Chapter.objects.bulk_create(
-        [Chapter(lecture=lecture, start=start, title=title) for start, title in CHAPTERS]
-    )
+        services.lecture_save(
+            lecture=lecture,
+            chapters=[Chapter(start=start, title=title) for start, title in CHAPTERS],
+            by=by,
+        )
     return True
 
 
-def _load_workshops() -> int:
+def _load_workshops(by) -> int:
     period = MandatePeriod.objects.current()
     added = 0
     for slug, held_on, facilitator, important, actions in WORKSHOPS:
@@ -133,7 +136,7 @@ def _load_workshops() -> int:
             important=SAMPLE + important,
             actions=SAMPLE + actions,
         )
-        services.workshop_save(workshop=workshop, goals=goals.order_by("path")[:2], user=None)
+        services.workshop_save(workshop=workshop, goals=goals.order_by("path")[:2], by=by)
         added += 1
     return added
 
@@ -141,7 +144,8 @@ def _load_workshops() -> int:
 @transaction.atomic
 def load_media() -> bool:
     """Add the demo deck, lecture and workshops that are missing; True when anything was added."""
-    material = _load_material()
-    lecture = _load_lecture()
-    workshops = _load_workshops()
+    by = system_actor()
+    material = _load_material(by)
+    lecture = _load_lecture(by)
+    workshops = _load_workshops(by)
     return bool(material or lecture or workshops)

@@ -64,9 +64,14 @@ class VisionFactory(factory.django.DjangoModelFactory):
         return services.goal_create(parent=None, by=system_actor(), **kwargs)
 
 
+def levels_under(parent: Goal) -> list[str]:
+    """The levels the hierarchy table allows directly under ``parent``, top down."""
+    return [level for level in GoalLevel.values if parent.level in rules.parent_levels(level)]
+
+
 def level_under(parent: Goal) -> str:
     """The first level the hierarchy table allows directly under ``parent``."""
-    return next(level for level in GoalLevel.values if parent.level in rules.parent_levels(level))
+    return levels_under(parent)[0]
 
 
 def unit_kind_for(level: str) -> str:
@@ -126,7 +131,7 @@ class MaterialFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         from dialogue import services
 
-        return services.material_upload(material=model_class(**kwargs))
+        return services.material_upload(material=model_class(**kwargs), by=system_actor())
 
 
 def _content_file(data: bytes, name: str):
@@ -153,10 +158,11 @@ class LectureFactory(factory.django.DjangoModelFactory):
         from dialogue import services
         from dialogue.models import Chapter
 
-        lecture = services.lecture_save(lecture=model_class(**kwargs))
-        for start, title in chapters:
-            Chapter.objects.create(lecture=lecture, start=start, title=title)
-        return lecture
+        return services.lecture_save(
+            lecture=model_class(**kwargs),
+            chapters=[Chapter(start=start, title=title) for start, title in chapters],
+            by=system_actor(),
+        )
 
 
 def _demo_media(name: str):
@@ -166,6 +172,8 @@ def _demo_media(name: str):
 
 
 class WorkshopFactory(factory.django.DjangoModelFactory):
+    """A workshop recorded through dialogue.services.workshop_save by the system actor."""
+
     class Meta:
         model = "dialogue.Workshop"
         skip_postgeneration_save = True
@@ -176,7 +184,8 @@ class WorkshopFactory(factory.django.DjangoModelFactory):
     important = "Att visionen syns i vardagen."
     actions = "Vi följer upp i januari."
 
-    @factory.post_generation
-    def goals(obj, create, extracted, **kwargs):
-        if create and extracted:
-            obj.goals.set(extracted)
+    @classmethod
+    def _create(cls, model_class, *args, goals=(), **kwargs):
+        from dialogue import services
+
+        return services.workshop_save(workshop=model_class(**kwargs), goals=goals or (), by=system_actor())

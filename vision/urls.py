@@ -13,9 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Not MEDIA_URL: a handler serving MEDIA_URL straight from disk (runserver, the
     # test live server) would otherwise bypass the sign-in and the range handling.
-    path("files/", include("dialogue.media_urls")),
-    path("dialogue/", include("dialogue.urls")),
-    path("api/dialogue/", include("dialogue.api_urls")),
+    path("files/", include("dialogue.pages.media_urls")),
+    path("dialogue/", include("dialogue.pages.urls")),
+    path("api/dialogue/", include("dialogue.api.urls")),
     path("api/", include("goals.api.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("", include("goals.pages.urls")),

@@ -7,6 +7,7 @@ from django.template.defaultfilters import filesizeformat
 
 from dialogue import services
 from dialogue.models import Material
+from vision.actors import system_actor
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         with file.open("rb") as handle:
             material = Material(title=title, version=material_version, file=File(handle, name=file.name))
             try:
-                services.material_upload(material=material)
+                services.material_upload(material=material, by=system_actor())
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from error
         self.stdout.write(

@@ -1,8 +1,8 @@
-"""Read-only JSON for the dialogue material and lectures, with each file's URL and checksum."""
+"""The dialogue material and lectures as JSON, with each file's URL and checksum."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers, viewsets
+from rest_framework import serializers
 
 from dialogue.models import Chapter, Lecture, Material
 
@@ -78,17 +78,3 @@ class LectureSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_poster_url(self, lecture) -> str | None:
         return _absolute(self, lecture.poster_url)
-
-
-class MaterialViewSet(viewsets.ReadOnlyModelViewSet):
-    """Versions of the dialogue material, newest first."""
-
-    serializer_class = MaterialSerializer
-    queryset = Material.objects.newest_first()
-
-
-class LectureViewSet(viewsets.ReadOnlyModelViewSet):
-    """Recorded lectures with captions and chapters."""
-
-    serializer_class = LectureSerializer
-    queryset = Lecture.objects.prefetch_related("chapters").order_by("-given_on", "-pk")

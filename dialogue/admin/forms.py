@@ -1,9 +1,8 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from dialogue import validation
 from dialogue.models import Lecture, Material, Workshop
-from goals.models import Goal, GoalLevel
+from dialogue.services.workshops import check_workshop_goals
 
 
 class MaterialUploadForm(forms.ModelForm):
@@ -58,40 +57,12 @@ class LectureForm(forms.ModelForm):
         return self.cleaned_data["poster"]
 
 
-class WorkshopForm(forms.ModelForm):
-    """A workshop for one unit; the goals offered are that unit's goals in the period."""
-
-    goals = forms.ModelMultipleChoiceField(
-        queryset=Goal.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Which of the unit's goals it supports"),
-    )
-
-    class Meta:
-        model = Workshop
-        fields = ["held_on", "facilitator", "important", "actions", "goals"]
-        widgets = {"held_on": forms.DateInput(attrs={"type": "date"})}
-        help_texts = {
-            "facilitator": _("Who led the workshop. Do not enter participants' names."),
-        }
-
-    def __init__(self, *args, unit, period, **kwargs):
-        super().__init__(*args, **kwargs)
-        goals = Goal.objects.owned_by(unit).active().exclude(level=GoalLevel.VISION).order_by("path")
-        if period is not None:
-            goals = goals.valid_in(period)
-        self.fields["goals"].queryset = goals
-
-
 class WorkshopAdminForm(forms.ModelForm):
     class Meta:
         model = Workshop
         fields = ["unit", "held_on", "facilitator", "important", "actions", "goals"]
 
     def clean(self):
-        from dialogue.services import check_workshop_goals
-
         cleaned = super().clean()
         if cleaned.get("unit") is not None:
             check_workshop_goals(unit=cleaned["unit"], goals=cleaned.get("goals") or [])
