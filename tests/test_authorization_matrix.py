@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms as django_forms
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +25,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.authtoken.models import Token
 
-from goals.models import GoalLink
+from goals import services
+from goals.models import Goal, GoalLink
 from tests.factories import (
     GoalFactory,
     LectureFactory,
@@ -34,6 +36,7 @@ from tests.factories import (
     UserFactory,
     WorkshopFactory,
 )
+from vision.actors import system_actor
 from vision.models import UnitMembership, UnitRole
 from vision.services import membership_grant
 
@@ -280,8 +283,15 @@ def world(db, settings, client):
     unit_b = UnitFactory(slug="socialkontoret", name="Socialkontoret")
     council = UnitFactory(slug="kommunfullmaktige", name="Kommunfullmäktige", kind="council")
     area = GoalFactory(level="area", owner=council, period=period, title="Trygghet och säkerhet")
-    goal_a = GoalFactory(parent=area, level="unit", owner=unit_a, period=period, title="Trygga skolvägar")
-    goal_b = GoalFactory(parent=area, level="unit", owner=unit_b, period=period, title="Tryggt boende")
+    council_goal = GoalFactory(
+        parent=area, level="council", owner=council, period=period, title="En trygg kommun"
+    )
+    goal_a = GoalFactory(
+        parent=council_goal, level="unit", owner=unit_a, period=period, title="Trygga skolvägar"
+    )
+    goal_b = GoalFactory(
+        parent=council_goal, level="unit", owner=unit_b, period=period, title="Tryggt boende"
+    )
     link_a = GoalLink.objects.create(source=goal_a, target=goal_b)
 
     users = {
@@ -365,4 +375,166 @@ def test_each_role_gets_the_expected_status_everywhere(world):
         Path(os.environ["MATRIX_PRINT"]).write_text("\n".join(table) + "\n")
     for (route, role), (status, why) in KNOWN_GAPS.items():
         warnings.warn(f"Authorization gap: {route} gives {role} {status}: {why}", stacklevel=1)
+    assert not differences, "\n".join(differences)
+
+
+# History and revert: every model with history, its history list and one record
+# (the latest), each fetched (GET) and sent back as its own form (POST), the
+# form as the administrator's page shows it. Statuses per role, in the order
+# "list GET, list POST, record GET, record POST"; anonymous visitors and viewers
+# are sent to the admin's sign-in. A refused request writes nothing.
+HISTORY_NO_ACCESS = "403 403 403 403"
+# A revert that writes (or, for a record equal to the object now, has nothing to write) sends the user on.
+HISTORY_REVERT = "200 200 200 302"
+
+
+@dataclass
+class HistoryAccess:
+    obj: object  # World -> the object whose history is opened
+    editor_a: str = HISTORY_NO_ACCESS
+    editor_b: str = HISTORY_NO_ACCESS
+    admin: str = HISTORY_REVERT
+
+
+HISTORY_MODELS = {
+    "goals/goal": HistoryAccess(lambda w: w.goal_a, editor_a=HISTORY_REVERT),
+    "goals/goallink": HistoryAccess(lambda w: w.link_a),
+    "vision/mandateperiod": HistoryAccess(lambda w: w.period),
+    "vision/unit": HistoryAccess(lambda w: w.unit_a),
+    "vision/unitmembership": HistoryAccess(lambda w: UnitMembership.objects.get(user=w.users["editor_a"])),
+    "dialogue/material": HistoryAccess(lambda w: w.material),
+    "dialogue/lecture": HistoryAccess(lambda w: w.lecture),
+    "dialogue/workshop": HistoryAccess(lambda w: w.workshop_a, editor_a=HISTORY_REVERT),
+}
+
+# A record made while the object belonged to unit B, the object being unit A's now:
+# statuses of "record GET, record POST" per role. Unit B's editor may neither open
+# nor revert it; unit A's editor may look, but not hand the object back to unit B.
+HANDED_OVER = {
+    "goals/goal": {"editor_a": "200 200", "editor_b": "403 403", "admin": "200 302"},
+    "dialogue/workshop": {"editor_b": "403 403"},
+}
+
+
+def test_every_model_with_history_in_the_admin_has_history_rows():
+    """A model registered in the admin with simple-history needs its row in HISTORY_MODELS."""
+    from django.contrib import admin
+
+    with_history = {
+        f"{model._meta.app_label}/{model._meta.model_name}"
+        for model in admin.site._registry
+        if hasattr(model, "history")
+    }
+    assert with_history == set(HISTORY_MODELS)
+
+
+@pytest.fixture
+def handed_over(world):
+    """Objects of unit B handed to unit A, each with its record from when it was unit B's."""
+    goal = GoalFactory(
+        parent=Goal.objects.get_parent(world.goal_a),
+        level="unit",
+        owner=world.unit_b,
+        period=world.period,
+        title="Trygga gångvägar",
+    )
+    goal_then = goal.history.get()
+    goal = services.goal_update(by=system_actor(), goal=goal, owner=world.unit_a, title="Trygga skolgårdar")
+    workshop = WorkshopFactory(unit=world.unit_b)
+    workshop_then = workshop.history.latest("history_id")
+    workshop.unit = world.unit_a
+    workshop.save()
+    return {"goals/goal": (goal, goal_then), "dialogue/workshop": (workshop, workshop_then)}
+
+
+def history_rows() -> dict:
+    """How many history rows each model has: any write through the admin adds one."""
+    return {name: apps.get_model(*name.split("/")).history.count() for name in HISTORY_MODELS}
+
+
+def sent_back(response) -> dict:
+    """The form on a history page, as a browser would send it unchanged."""
+    context = response.context
+    form = context["adminform"].form if "adminform" in context else context["form"]
+    data = {}
+    for name, field in form.fields.items():
+        value = form[name].value()
+        if isinstance(field, django_forms.FileField) or value is None or value is False:
+            continue
+        if value is True:
+            data[name] = "on"
+        elif isinstance(value, list | tuple):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = str(value)
+    data["_save"] = "Revert"
+    return data
+
+
+def _history_requests(clients, url, form_url, role):
+    """Statuses of GET and POST on ``url``; the POST sends the form the administrator sees on ``form_url``."""
+    data = sent_back(clients["admin"].get(form_url)) if form_url else {}
+    return clients[role].get(url).status_code, clients[role].post(url, data).status_code
+
+
+def _role_clients(world):
+    clients = {"anonymous": Client()}
+    for role, user in world.users.items():
+        clients[role] = Client()
+        clients[role].force_login(user)
+    return clients
+
+
+# Refused roles first, so that "nothing written" is checked before anyone may write.
+ROLE_ORDER = ("anonymous", "viewer", "editor_b", "editor_a", "admin")
+
+
+def test_history_and_revert_pages_answer_each_role(world):
+    """Every history list and record, GET and POST, as HISTORY_MODELS says; refusals write nothing."""
+    clients = _role_clients(world)
+    differences = []
+    for model, access in sorted(HISTORY_MODELS.items()):
+        obj = access.obj(world)
+        record = obj.history.order_by("-history_id").first()
+        list_url = f"/admin/{model}/{obj.pk}/history/"
+        record_url = f"/admin/{model}/{obj.pk}/history/{record.history_id}/"
+        for role in ROLE_ORDER:
+            expected = (
+                [302] * 4
+                if role in ("anonymous", "viewer")
+                else [int(status) for status in getattr(access, role).split()]
+            )
+            before = history_rows()
+            actual = [
+                *_history_requests(clients, list_url, None, role),
+                *_history_requests(clients, record_url, record_url, role),
+            ]
+            if actual != expected:
+                differences.append(f"{model} as {role}: got {actual}, expected {expected}")
+            if expected[3] != 302 and history_rows() != before:
+                differences.append(f"{model} as {role}: a refused request wrote history")
+    assert not differences, "\n".join(differences)
+
+
+def test_records_from_before_a_hand_over_are_closed_to_the_former_unit(world, handed_over):
+    """A record from when the object was unit B's is judged by the object now (unit A's)."""
+    clients = _role_clients(world)
+    differences = []
+    for model, by_role in sorted(HANDED_OVER.items()):
+        obj, record = handed_over[model]
+        url = f"/admin/{model}/{obj.pk}/history/{record.history_id}/"
+        for role in ROLE_ORDER:
+            if role not in by_role:
+                continue
+            expected = [int(status) for status in by_role[role].split()]
+            before = history_rows()
+            actual = list(_history_requests(clients, url, url, role))
+            if actual != expected:
+                differences.append(f"{model} as {role}: got {actual}, expected {expected}")
+            if expected[1] != 302 and history_rows() != before:
+                differences.append(f"{model} as {role}: a refused revert wrote history")
+        obj.refresh_from_db()
+        owner = obj.owner_id if model == "goals/goal" else obj.unit_id
+        if "admin" not in by_role and owner != world.unit_a.pk:
+            differences.append(f"{model}: handed back to unit B by a refused revert")
     assert not differences, "\n".join(differences)

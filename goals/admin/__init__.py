@@ -1,3 +1,3 @@
 """The goal admin: registering the modules registers the models."""
 
-from goals.admin import goals  # noqa: F401
+from goals.admin import goals, links  # noqa: F401

@@ -13,10 +13,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import permissions
+from goals.admin.refusals import REFUSALS, message_of
 from goals.exchange import formats as exchange
 from goals.services import goals_import
 from vision.models import MandatePeriod
@@ -88,7 +90,7 @@ class GoalExchangeAdminMixin:
             rows = exchange.export_rows(period, unit_ids=permissions.editable_unit_ids(request.user))
             data = exchange.write(rows, fmt)
             response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-            response["Content-Disposition"] = f'attachment; filename="goals-{period.slug}.{fmt}"'
+            response["Content-Disposition"] = content_disposition_header(True, f"goals-{period.slug}.{fmt}")
             return response
         return self._exchange_page(request, "admin/goals/goal/exchange_export.html", _("Export goals"), form)
 
@@ -101,10 +103,12 @@ class GoalExchangeAdminMixin:
             upload, dry_run = form.cleaned_data["file"], form.cleaned_data["dry_run"]
             try:
                 rows = exchange.read(upload.read(), exchange.format_of(upload.name))
-                result = goals_import(rows=rows, dry_run=dry_run, user=request.user)
+                result = goals_import(rows=rows, dry_run=dry_run, by=request.user)
             except exchange.FileRefused as refused:
                 context["file_errors"] = refused.errors
                 context["file_name"] = upload.name
+            except REFUSALS as refusal:
+                form.add_error(None, message_of(refusal))
             else:
                 summary = _(
                     "%(name)s: %(created)d new, %(updated)d updated, %(moved)d moved, %(unchanged)d unchanged."

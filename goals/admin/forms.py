@@ -83,6 +83,11 @@ class GoalAdminForm(MoveNodeForm):
             parent = self.prospective_parent()
         try:
             rules.check_placement(self.instance, parent)
+        except ValidationError as error:
+            # Beside the parent chosen, where the user changes it.
+            self.add_error("treebeard_ref_node", error)
+            return
+        try:
             rules.check_children_fit(self.instance)
         except ValidationError as error:
             self.add_error(None, error)

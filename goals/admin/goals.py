@@ -1,34 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import is_historic
 from treebeard.admin import TreeAdmin
 
-from goals import permissions, services
+from goals import permissions, rules, services
 from goals.admin.exchange import GoalExchangeAdminMixin
 from goals.admin.forms import GoalAdminForm
+from goals.admin.links import GoalLinkInline, link_formset_save
+from goals.admin.refusals import REFUSALS, HistoryAdmin, message_of, refused_back
+from goals.admin.revert import GoalRevertMixin
 from goals.models import Goal, GoalLink
 from vision.models import MandatePeriod, Unit
-
-
-class GoalLinkInline(admin.TabularInline):
-    model = GoalLink
-    fk_name = "source"
-    extra = 0
-    autocomplete_fields = ["target"]
-    verbose_name = gettext_lazy("contributes to")
-    verbose_name_plural = gettext_lazy("also contributes to (besides its parent)")
-
-
-def message_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 class EditorGoalAdminForm(GoalAdminForm):
@@ -50,6 +40,12 @@ class EditorGoalAdminForm(GoalAdminForm):
         goal = instance if instance is not None else Goal()
         period = goal.period if goal.period_id else self.period_hint
         offered = permissions.parent_choices(self.user, goal, period)
+        if not goal.level:
+            # A new goal has no level yet: offer the parents of the levels the editor may write.
+            fitting = set().union(
+                *(rules.parent_levels(level) for level in permissions.writable_levels(self.user))
+            )
+            offered = [parent for parent in offered if parent.level in fitting]
         current = Goal.objects.get_parent(goal) if goal.pk else None
         if current is not None and current not in offered:
             # Placed there by an administrator: saving other changes must not move it.
@@ -68,6 +64,14 @@ class EditorGoalAdminForm(GoalAdminForm):
         super().__init__(*args, **kwargs)
         self.fields["treebeard_position"].choices = [("last-child", _("Child of"))]
         self.fields["treebeard_ref_node"].label = _("Parent goal")
+        level = self.fields["level"]
+        offered = set(permissions.writable_levels(self.user))
+        if self.instance.pk:
+            offered.add(self.instance.level)  # shown as it is; saving it is refused with the reason
+        level.choices = [(value, label) for value, label in level.choices if not value or value in offered]
+        level.error_messages["invalid_choice"] = _(
+            "Your units may not own goals at that level: choose one of the levels offered."
+        )
         owner = self.fields["owner"]
         owner.queryset = Unit.objects.editable_by(self.user)
         owner.required = True
@@ -93,8 +97,9 @@ class EditorGoalAdminForm(GoalAdminForm):
 
 
 @admin.register(Goal)
-class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
+class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin):
     form = GoalAdminForm
+    object_history_template = "admin/goals/goal/history.html"
     inlines = [GoalLinkInline]
     list_display = ["title", "level", "owner", "period", "until_period", "status", "needs_relinking"]
     list_filter = ["period", "level", "status", "needs_relinking", "owner__kind", "owner"]
@@ -128,17 +133,24 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
         # they get the flat list of their own goals, not the tree from its roots.
         return not request.user.is_superuser or super().is_filtered(request)
 
+    # simple-history asks these about historical copies too; the right is the goal's as it is now.
     def has_change_permission(self, request, obj=None):
+        obj = current_goal(obj)
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or permissions.can_edit_goal(request.user, obj))
 
     def has_delete_permission(self, request, obj=None):
+        obj = current_goal(obj)
         allowed = super().has_delete_permission(request, obj)
         return allowed and (obj is None or permissions.can_edit_goal(request.user, obj))
 
     def has_view_permission(self, request, obj=None):
+        obj = current_goal(obj)
         allowed = super().has_view_permission(request, obj)
         return allowed and (obj is None or permissions.can_edit_goal(request.user, obj))
+
+    def revert_disabled(self, request, obj=None):
+        return obj is None or not self.has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not request.user.is_superuser:
@@ -183,6 +195,18 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
         form.instance.refresh_from_db()
         super().save_related(request, form, formsets, change)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is GoalLink:
+            link_formset_save(by=request.user, formset=formset)
+            return
+        super().save_formset(request, form, formset, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except REFUSALS as refusal:
+            return refused_back(request, refusal)
+
     def delete_view(self, request, object_id, extra_context=None):
         goal = self.get_object(request, object_id)
         if goal is not None and request.method == "POST":
@@ -190,14 +214,19 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
             if refusal:
                 self.message_user(request, refusal, messages.ERROR)
                 return HttpResponseRedirect(reverse("admin:goals_goal_change", args=[goal.pk]))
-        return super().delete_view(request, object_id, extra_context)
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except REFUSALS as refusal:
+            self.message_user(request, message_of(refusal), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:goals_goal_change", args=[goal.pk]))
 
     def delete_model(self, request, obj):
         services.goal_delete(goal=obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for goal in queryset:
-            services.goal_delete(goal=goal, by=request.user)
+        with transaction.atomic():
+            for goal in queryset:
+                services.goal_delete(goal=goal, by=request.user)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -212,8 +241,8 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
         try:
             with transaction.atomic():
                 retired = sum(services.goal_retire(goal=goal, by=request.user) for goal in queryset)
-        except PermissionDenied as refusal:
-            self.message_user(request, str(refusal), messages.ERROR)
+        except REFUSALS as refusal:
+            self.message_user(request, message_of(refusal), messages.ERROR)
             return
         self.message_user(request, _("%(count)d goals retired.") % {"count": retired}, messages.SUCCESS)
 
@@ -238,13 +267,10 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
         position = "last-child" if form.cleaned_data["relation"] == "child" else "left"
         try:
             services.goal_move(goal=node, target=target, position=position, by=request.user)
-        except permissions.NotAllowed as refusal:
-            messages.error(request, str(refusal))
-            return HttpResponseForbidden(str(refusal))
-        except ValidationError as error:
+        except REFUSALS as refusal:
             # The script reloads the page on an error status, showing this message.
-            messages.error(request, message_of(error))
-            return HttpResponseBadRequest(message_of(error))
+            messages.error(request, message_of(refusal))
+            return HttpResponseBadRequest(message_of(refusal))
         messages.info(request, _("Moved “%(goal)s”.") % {"goal": node.title})
         return HttpResponse("OK")
 
@@ -281,8 +307,8 @@ class GoalAdmin(GoalExchangeAdminMixin, SimpleHistoryAdmin, TreeAdmin):
                         reverse("admin:goals_goal_changelist") + f"?period__id__exact={result.target.pk}"
                     )
                 plan = services.period_carry_over(**arguments, dry_run=True)
-            except ValidationError as error:
-                form.add_error(None, error)
+            except REFUSALS as refusal:
+                form.add_error(None, message_of(refusal))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -338,26 +364,8 @@ def _is_link_target_autocomplete(request) -> bool:
     )
 
 
-@admin.register(GoalLink)
-class GoalLinkAdmin(SimpleHistoryAdmin):
-    list_display = ["source", "target"]
-    search_fields = ["source__title", "target__title"]
-    autocomplete_fields = ["source", "target"]
-    list_select_related = ["source", "target"]
-
-    # Editors add and remove links on their own goals' pages (the inline);
-    # this free-standing list could reach any unit's goals.
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+def current_goal(obj):
+    """The goal as stored now for a historical copy (the copy itself once the goal is deleted)."""
+    if obj is None or not is_historic(obj):
+        return obj
+    return Goal.objects.select_related("owner").filter(pk=obj.pk).first() or obj

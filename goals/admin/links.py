@@ -1,0 +1,131 @@
+"""Contribution links in the admin: the inline on a goal's form and the list for administrators.
+
+Both write only through goals.services.goal_link_add and goal_link_remove, which
+check the link rules and the rights and start new versions of the cached goal
+pages of both ends; a changed link is the old one removed and the new one added.
+"""
+
+from django.contrib import admin
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from goals import services
+from goals.admin.refusals import REFUSALS, HistoryAdmin, refused_back
+from goals.models import GoalLink
+
+
+class GoalLinkInline(admin.TabularInline):
+    model = GoalLink
+    fk_name = "source"
+    extra = 0
+    autocomplete_fields = ["target"]
+    verbose_name = gettext_lazy("contributes to")
+    verbose_name_plural = gettext_lazy("also contributes to (besides its parent)")
+
+
+def link_formset_save(*, by, formset) -> None:
+    """Write what a validated GoalLink formset says, link by link, through the services."""
+    # commit=False writes nothing; it sorts the forms into new, changed and
+    # deleted links, which the admin's change message reads as well.
+    formset.save(commit=False)
+    removed = list(formset.deleted_objects)
+    retargeted = [link for link, _fields in formset.changed_objects]
+    stored = GoalLink.objects.select_related("source", "target").in_bulk(
+        [link.pk for link in removed + retargeted]
+    )
+    with transaction.atomic():
+        for link in removed:
+            old = stored.get(link.pk)
+            if old is not None:
+                services.goal_link_remove(by=by, source=old.source, target=old.target)
+        for link in retargeted:
+            old = stored.get(link.pk)
+            if old is not None and old.target_id == link.target_id:
+                continue
+            if old is not None:
+                services.goal_link_remove(by=by, source=old.source, target=old.target)
+            services.goal_link_add(by=by, source=link.source, target=link.target)
+        for link in formset.new_objects:
+            services.goal_link_add(by=by, source=link.source, target=link.target)
+
+
+def link_save(*, by, link: GoalLink) -> GoalLink:
+    """Store ``link`` as the admin's form (or a history revert) left it: added, or replaced."""
+    with transaction.atomic():
+        old = GoalLink.objects.select_related("source", "target").filter(pk=link.pk).first()
+        if old is not None:
+            if (old.source_id, old.target_id) == (link.source_id, link.target_id):
+                return old
+            services.goal_link_remove(by=by, source=old.source, target=old.target)
+        return services.goal_link_add(by=by, source=link.source, target=link.target)
+
+
+@admin.register(GoalLink)
+class GoalLinkAdmin(HistoryAdmin):
+    list_display = ["source", "target"]
+    search_fields = ["source__title", "target__title"]
+    autocomplete_fields = ["source", "target"]
+    list_select_related = ["source", "target"]
+
+    # Editors add and remove links on their own goals' pages (the inline);
+    # this free-standing list could reach any unit's goals.
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        saved = link_save(by=request.user, link=obj)
+        # The admin's log entry and redirect name the link as stored (a replaced link has a new id).
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.goal_link_remove(by=request.user, source=obj.source, target=obj.target)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for link in queryset.select_related("source", "target"):
+                services.goal_link_remove(by=request.user, source=link.source, target=link.target)
+
+    def response_change(self, request, obj):
+        response = super().response_change(request, obj)
+        if "_continue" in request.POST:
+            # A changed link was replaced by a new one: continue on the new one's page.
+            response["Location"] = reverse("admin:goals_goallink_change", args=[obj.pk])
+        return response
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except REFUSALS as refusal:
+            return refused_back(request, refusal)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        try:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        except REFUSALS as refusal:
+            return refused_back(request, refusal)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except REFUSALS as refusal:
+            return refused_back(request, refusal)
+
+    def response_action(self, request, queryset):
+        try:
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except REFUSALS as refusal:
+            return refused_back(request, refusal)
