@@ -51,21 +51,20 @@ def _fresh_version() -> int:
     return time.time_ns() // 1000 + next(_counter)
 
 
-def _versions(period_ids: list) -> dict:
+def _version_of(period_ids: list) -> str:
+    """The versions of these periods joined, each started afresh where the cache has none."""
     keys = [_key(pid) for pid in period_ids]
     found = cache.get_many(keys)
     for key in keys:
         if key not in found:
             cache.add(key, _fresh_version(), timeout=None)
             found[key] = cache.get(key)
-    return found
+    return ".".join(str(found[key]) for key in keys)
 
 
 def period_version(period_id: int | None) -> str:
     """The version part of a cache key for a period's tree (None: a timeless goal's)."""
-    ids = [EVERY_PERIOD] if period_id is None else [EVERY_PERIOD, period_id]
-    found = _versions(ids)
-    return ".".join(str(found[_key(pid)]) for pid in ids)
+    return _version_of([EVERY_PERIOD] if period_id is None else [EVERY_PERIOD, period_id])
 
 
 def goal_version(goal) -> str:
@@ -79,9 +78,7 @@ def goal_version(goal) -> str:
     for other in (goal.predecessor if goal.predecessor_id else None, getattr(goal, "successor", None)):
         if other is not None:
             spans.add((other.period_id, other.until_period_id))
-    ids = [EVERY_PERIOD] + sorted(pid for pid in periods_of_spans(spans) if pid is not None)
-    found = _versions(ids)
-    return ".".join(str(found[_key(pid)]) for pid in ids)
+    return _version_of([EVERY_PERIOD] + sorted(pid for pid in periods_of_spans(spans) if pid is not None))
 
 
 def bump_period_versions(period_ids: Iterable) -> None:

@@ -1,20 +1,144 @@
 """A goal's history (django-simple-history) told in words: the changes listed on the
-goal page, and what others changed since a form loaded it, for a refused save."""
+goal page, and what others changed since a form loaded it, for a refused save.
 
+Both tell a change the same way (``changes_between``): the field by its name for
+people, old and new values with choices by their labels and related objects by
+their names, bookkeeping fields left out, and a move in the tree as one change.
+"""
+
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from goals.models import Goal, GoalLevel, GoalStatus
-from vision.models import MandatePeriod, Unit
+from goals.models import Goal
+from goals.paths import parent_path
 
-NOT_SHOWN = {"path", "depth", "numchild", "version", "external_id", "id"}
+# Bookkeeping of the tree and of saves, which says nothing to a reader; a
+# change of path is told as a move.
+HIDDEN = {"id", "path", "depth", "numchild", "version", "external_id"}
 VALUE_CHARS = 80
 HISTORY_LENGTH = 20
-HIDDEN_HISTORY_FIELDS = {"path", "depth", "numchild", "version", "external_id"}
+EMPTY = "–"
+
+
+@dataclass
+class Change:
+    """One change between two history records of a goal, as a reader sees it."""
+
+    label: str
+    old: str = ""
+    new: str = ""
+    is_move: bool = False
+
+    def __str__(self) -> str:
+        if self.is_move:
+            if self.new:
+                return _("moved in the tree, now under “%(parent)s”") % {"parent": self.new}
+            return _("moved in the tree")
+        return _("%(field)s: “%(old)s” → “%(new)s”") % {"field": self.label, "old": self.old, "new": self.new}
+
+
+@dataclass
+class HistoryEntry:
+    record: object
+    kind: str
+    changes: list[Change]
+
+
+def changes_between(goal: Goal, pairs: list[tuple]) -> list[list[Change]]:
+    """For each (newer, older) pair of ``goal``'s history records, what changed from older to newer.
+
+    A pair without an older record, or whose newer one is no update, changed
+    nothing that can be told. Related objects are named with one query per
+    related model for all pairs together; a move names the goal's parent where
+    the newer record is the goal as it stands now.
+    """
+    deltas = []
+    for newer, older in pairs:
+        if older is None or newer.history_type != "~":
+            deltas.append([])
+            continue
+        deltas.append(newer.diff_against(older, excluded_fields=HIDDEN - {"path"}).changes)
+    names = _related_names(change for delta in deltas for change in delta)
+    told = []
+    for (newer, _older), delta in zip(pairs, deltas, strict=True):
+        changes, moved = [], False
+        for change in delta:
+            if change.field == "path":
+                moved = True
+                continue
+            field = Goal._meta.get_field(change.field)
+            changes.append(
+                Change(
+                    str(field.verbose_name),
+                    _shown(field, change.old, names),
+                    _shown(field, change.new, names),
+                )
+            )
+        if moved:
+            # Every save raises the version, a move too: the record holding the goal's
+            # version is the goal as it stands now, under its parent of today.
+            under = _current_parent_title(goal) if newer.version == goal.version else ""
+            changes.append(Change(_("place in the tree"), new=under, is_move=True))
+        told.append(changes)
+    return told
+
+
+def _related_names(changes) -> dict:
+    """The names of the related objects these changes name, per related model and primary key."""
+    wanted = defaultdict(set)
+    for change in changes:
+        if change.field in HIDDEN:
+            continue
+        field = Goal._meta.get_field(change.field)
+        if field.is_relation:
+            wanted[field.related_model].update(
+                value for value in (change.old, change.new) if value is not None
+            )
+    return {
+        model: {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=pks)}
+        for model, pks in wanted.items()
+    }
+
+
+def _shown(field, value, names: dict) -> str:
+    if value in (None, ""):
+        return EMPTY
+    if field.choices:
+        value = dict(field.flatchoices).get(value, value)
+    elif field.is_relation:
+        value = names.get(field.related_model, {}).get(value, value)
+    elif isinstance(value, bool):
+        value = _("yes") if value else _("no")
+    else:
+        value = formats.localize(value)
+    return Truncator(str(value)).chars(VALUE_CHARS)
+
+
+def _current_parent_title(goal: Goal) -> str:
+    parent = (
+        Goal.objects.filter(path=parent_path(goal.path)).only("title").first() if goal.depth > 1 else None
+    )
+    return parent.title if parent is not None else EMPTY
+
+
+def history_of(goal: Goal) -> list[HistoryEntry]:
+    """The latest changes, newest first, each with what changed from the record before."""
+    records = list(
+        goal.history.select_related("history_user").order_by("-history_date", "-history_id")[
+            : HISTORY_LENGTH + 1
+        ]
+    )
+    # A goal bulk-inserted (generate_goals, import) may have no history record at all.
+    pairs = list(zip(records, [*records[1:], None], strict=False))[:HISTORY_LENGTH]
+    return [
+        HistoryEntry(newer, newer.history_type, changes)
+        for (newer, _older), changes in zip(pairs, changes_between(goal, pairs), strict=True)
+    ]
 
 
 def conflict_message(goal: Goal, loaded_version: int) -> str:
@@ -33,15 +157,9 @@ def conflict_message(goal: Goal, loaded_version: int) -> str:
     when = date_format(timezone.localtime(later[-1].history_date), "SHORT_DATETIME_FORMAT")
     lines = [intro, _("Changed by %(who)s, last at %(when)s.") % {"who": who, "when": when}]
     if baseline is not None:
-        changes = later[-1].diff_against(baseline, excluded_fields=NOT_SHOWN).changes
-        described = [_describe(change) for change in changes]
-        if later[-1].path != baseline.path:
-            parent = Goal.objects.get_parent(goal)
-            described.append(
-                _("moved in the tree, now under “%(parent)s”") % {"parent": parent.title if parent else "–"}
-            )
-        if described:
-            lines.append(_("Changed meanwhile: %(changes)s.") % {"changes": "; ".join(described)})
+        [changes] = changes_between(goal, [(later[-1], baseline)])
+        if changes:
+            lines.append(_("Changed meanwhile: %(changes)s.") % {"changes": "; ".join(map(str, changes))})
     lines.append(advice)
     return " ".join(lines)
 
@@ -50,97 +168,3 @@ def _user_name(user) -> str:
     if user is None:
         return _("an unknown user")
     return user.get_full_name() or user.get_username()
-
-
-def _describe(change) -> str:
-    field = Goal._meta.get_field(change.field)
-    return f"{field.verbose_name}: “{_shown(field, change.old)}” → “{_shown(field, change.new)}”"
-
-
-def _shown(field, value) -> str:
-    if value in (None, ""):
-        return "–"
-    if field.choices:
-        value = dict(field.flatchoices).get(value, value)
-    elif field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        value = related if related is not None else value
-    return Truncator(str(value)).chars(VALUE_CHARS)
-
-
-@dataclass
-class Change:
-    field: str
-    old: object
-    new: object
-
-
-@dataclass
-class HistoryEntry:
-    record: object
-    kind: str
-    changes: list[Change]
-
-
-def history_of(goal: Goal) -> list[HistoryEntry]:
-    """The latest changes, newest first, each with what changed from the record before."""
-    records = list(
-        goal.history.select_related("history_user").order_by("-history_date", "-history_id")[
-            : HISTORY_LENGTH + 1
-        ]
-    )
-    units, periods = set(), set()
-    pairs = []
-    # A goal bulk-inserted (generate_goals, import) may have no history record at all.
-    for newer, older in zip(records, (records[1:] + [None]) if records else [], strict=True):
-        changes = []
-        if older is not None and newer.history_type == "~":
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
-            for change in delta.changes:
-                if change.field in HIDDEN_HISTORY_FIELDS:
-                    continue
-                changes.append(change)
-                if change.field == "owner":
-                    units.update({change.old, change.new})
-                if change.field in {"period", "until_period"}:
-                    periods.update({change.old, change.new})
-            if any(change.field == "path" for change in delta.changes):
-                changes.append(Change("path", None, None))
-        pairs.append((newer, changes))
-    unit_names = dict(Unit.objects.filter(pk__in=units - {None}).values_list("pk", "name")) if units else {}
-    period_names = (
-        dict(MandatePeriod.objects.filter(pk__in=periods - {None}).values_list("pk", "name"))
-        if periods
-        else {}
-    )
-    entries = []
-    for record, changes in pairs[:HISTORY_LENGTH]:
-        shown = []
-        for change in changes:
-            names = unit_names if change.field == "owner" else period_names
-            old, new = change.old, change.new
-            if change.field in {"owner", "period", "until_period"}:
-                old, new = names.get(old, old), names.get(new, new)
-            shown.append(
-                Change(
-                    field_label(change.field),
-                    display_value(change.field, old),
-                    display_value(change.field, new),
-                )
-            )
-        entries.append(HistoryEntry(record, record.history_type, shown))
-    return entries
-
-
-def field_label(name: str) -> str:
-    if name == "path":
-        return _("place in the tree")
-    return Goal._meta.get_field(name).verbose_name
-
-
-def display_value(name: str, value):
-    if name == "status" and value in GoalStatus.values:
-        return GoalStatus(value).label
-    if name == "level" and value in GoalLevel.values:
-        return GoalLevel(value).label
-    return value

@@ -20,6 +20,12 @@ def parent_path(path: str) -> str:
     return path[: -Goal.steplen]
 
 
+def ancestor_paths(path: str, inclusive: bool = False) -> list[str]:
+    """The paths above ``path``, from the root down (ending with ``path`` itself when inclusive)."""
+    stop = len(path) + (Goal.steplen if inclusive else 0)
+    return [path[:end] for end in range(Goal.steplen, stop, Goal.steplen)]
+
+
 def child_path(parent: str, position: int) -> str:
     return Goal._get_path(parent, len(parent) // Goal.steplen + 1, position)
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from vision.history_admin import HistoryAdmin
 from vision.models import MandatePeriod, Unit, UnitMembership
 from vision.services import editor_rights_sync
 
@@ -11,7 +11,7 @@ admin.site.index_title = _("Goals, units and material")
 
 
 @admin.register(MandatePeriod)
-class MandatePeriodAdmin(SimpleHistoryAdmin):
+class MandatePeriodAdmin(HistoryAdmin):
     list_display = ["name", "slug", "start", "end", "is_current"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -24,7 +24,7 @@ class UnitMembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(SimpleHistoryAdmin):
+class UnitAdmin(HistoryAdmin):
     list_display = ["name", "kind", "parent", "slug"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]
@@ -46,7 +46,7 @@ class UnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UnitMembership)
-class UnitMembershipAdmin(SimpleHistoryAdmin):
+class UnitMembershipAdmin(HistoryAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__kind"]
     search_fields = ["user__username", "unit__name"]

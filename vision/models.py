@@ -11,6 +11,10 @@ class MandatePeriodQuerySet(models.QuerySet):
         """Return the period marked current, or None."""
         return self.filter(is_current=True).first()
 
+    def current_first(self):
+        """The periods with the one shown when none is named first: the current one, else the latest."""
+        return self.order_by("-is_current", "-start")
+
     def containing(self, day):
         return self.filter(start__lte=day, end__gte=day)
 

@@ -15,10 +15,11 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import HistoricalChanges
 from simple_history.utils import get_history_model_for_model
+
+from vision.history_admin import HistoryAdmin
 
 
 def historical_record(obj) -> HistoricalChanges | None:
@@ -26,7 +27,7 @@ def historical_record(obj) -> HistoricalChanges | None:
     return getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
 
 
-class RevertThroughServiceAdmin(SimpleHistoryAdmin):
+class RevertThroughServiceAdmin(HistoryAdmin):
     """History pages whose "Revert" goes through ``revert_service`` after ``revert_check_service``."""
 
     @staticmethod

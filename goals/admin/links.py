@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from goals import services
-from goals.admin.refusals import REFUSALS, HistoryAdmin, refused_back
+from goals.admin.refusals import REFUSALS, refused_back
 from goals.models import GoalLink
+from vision.history_admin import HistoryAdmin
 
 
 class GoalLinkInline(admin.TabularInline):

@@ -30,7 +30,7 @@ class UnitSerializer(serializers.ModelSerializer):
 class GoalSummarySerializer(serializers.ModelSerializer):
     """A goal as it appears in lists, trees and the neighbours of a goal."""
 
-    # parent_pk is set by the view: an annotation (goals.api.with_parent_pk)
+    # parent_pk is set by the view: an annotation (GoalQuerySet.with_parent_values)
     # or a value it knows from the tree it walked.
     parent = serializers.IntegerField(
         source="parent_pk",
@@ -144,12 +144,17 @@ class TreeSerializer(serializers.Serializer):
     nodes = TreeNodeSerializer(many=True, read_only=True)
 
 
+def period_parameter() -> serializers.SlugRelatedField:
+    """``?period=SLUG``: an unknown slug is a 400 that says so."""
+    return serializers.SlugRelatedField(
+        slug_field="slug", queryset=MandatePeriod.objects.all(), required=False
+    )
+
+
 class GoalFilterSerializer(serializers.Serializer):
     """The query parameters of goals/, validated so a bad one is a 400 that says why."""
 
-    period = serializers.SlugRelatedField(
-        slug_field="slug", queryset=MandatePeriod.objects.all(), required=False
-    )
+    period = period_parameter()
     unit = serializers.SlugRelatedField(slug_field="slug", queryset=Unit.objects.all(), required=False)
     level = serializers.ChoiceField(choices=GoalLevel.choices, required=False)
     status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
@@ -157,8 +162,8 @@ class GoalFilterSerializer(serializers.Serializer):
 
 
 class TreeFilterSerializer(serializers.Serializer):
-    period = serializers.SlugRelatedField(
-        slug_field="slug", queryset=MandatePeriod.objects.all(), required=False
-    )
+    """The query parameters of tree/; without a period, the one shown by default (the current one, else the latest)."""
+
+    period = period_parameter()
     root = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     depth = serializers.IntegerField(required=False, min_value=1, max_value=50)

@@ -6,8 +6,7 @@ its ancestors, children and linked goals in one query each; the tree is one
 query for the depth histogram, one for the nodes and one for what was left out.
 """
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
@@ -29,6 +28,7 @@ from goals.api.serializers import (
     UnitSerializer,
 )
 from goals.models import Goal, GoalLink
+from goals.paths import parent_path
 from vision.models import MandatePeriod, Unit
 
 TREE_MAX_NODES = 2000
@@ -40,18 +40,6 @@ SLUG = OpenApiParameter("slug", {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"
 GOAL_ID = OpenApiParameter(
     "id", {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}, OpenApiParameter.PATH
 )
-
-
-def parent_path(path: str) -> str:
-    return path[: -Goal.steplen]
-
-
-def with_parent_pk(queryset):
-    """Annotate each goal with its tree parent's id (one correlated lookup on the unique path)."""
-    parent = Goal.objects.order_by().filter(
-        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Goal.steplen)
-    )
-    return queryset.annotate(parent_pk=Subquery(parent.values("pk")[:1]))
 
 
 class GoalPagination(PageNumberPagination):
@@ -102,10 +90,16 @@ class GoalList(generics.ListAPIView):
     serializer_class = GoalSummarySerializer
     pagination_class = GoalPagination
 
+    def filters(self) -> dict:
+        """The query parameters, validated once per request (a 400 that says why for a bad one)."""
+        if not hasattr(self, "_filters"):
+            params = GoalFilterSerializer(data=self.request.query_params)
+            params.is_valid(raise_exception=True)
+            self._filters = params.validated_data
+        return self._filters
+
     def get_queryset(self):
-        params = GoalFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        filters = params.validated_data
+        filters = self.filters()
         goals = Goal.objects.with_context()
         if "period" in filters:
             goals = goals.valid_in(filters["period"])
@@ -117,7 +111,7 @@ class GoalList(generics.ListAPIView):
             goals = goals.filter(status=filters["status"])
         if filters.get("q"):
             goals = goals.filter(Q(title__icontains=filters["q"]) | Q(case_number__icontains=filters["q"]))
-        return with_parent_pk(goals.order_by("path"))
+        return goals.order_by("path").with_parent_values(parent_pk="pk")
 
     @extend_schema(
         parameters=[GoalFilterSerializer],
@@ -126,8 +120,7 @@ class GoalList(generics.ListAPIView):
     def get(self, request, *args, **kwargs):
         # A period's pages are cached per period version (goals/cache.py), like the tree:
         # serializing 50 goals was most of the time. Without a period, nothing is cached.
-        slug = request.query_params.get("period")
-        period = MandatePeriod.objects.filter(slug=slug).only("pk").first() if slug else None
+        period = self.filters().get("period")
         if period is None:
             return super().get(request, *args, **kwargs)
         key = (
@@ -147,7 +140,7 @@ class GoalDetail(APIView):
     @extend_schema(parameters=[GOAL_ID], responses={200: GoalDetailSerializer, 404: NOT_FOUND})
     def get(self, request, pk: int):
         goal = get_object_or_404(Goal.objects.with_context(), pk=pk)
-        ancestors = list(Goal.objects.ancestor_of(goal).with_context())
+        ancestors = Goal.objects.with_context().ancestors_of_each([goal])[goal.path]
         for above, ancestor in zip([None, *ancestors], ancestors, strict=False):
             ancestor.parent_pk = above.pk if above else None
         goal.parent_pk = ancestors[-1].pk if ancestors else None
@@ -168,7 +161,9 @@ class GoalDetail(APIView):
         wanted = Q(pk__in={*targets, *sources}) | Q(predecessor_id=goal.pk)
         if goal.predecessor_id:
             wanted |= Q(pk=goal.predecessor_id)
-        neighbours = {n.pk: n for n in with_parent_pk(Goal.objects.with_context().filter(wanted))}
+        neighbours = {
+            n.pk: n for n in Goal.objects.with_context().filter(wanted).with_parent_values(parent_pk="pk")
+        }
         goal.api_contributes_to = [
             neighbours[pk] for pk in sorted(targets, key=lambda pk: neighbours[pk].path)
         ]
@@ -196,9 +191,9 @@ class GoalTree(APIView):
     def get(self, request):
         params = TreeFilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        period = params.validated_data.get("period") or MandatePeriod.objects.current()
+        period = params.validated_data.get("period") or MandatePeriod.objects.current_first().first()
         if period is None:
-            raise ValidationError({"period": ["No period is marked current: name one with ?period=SLUG."]})
+            raise ValidationError({"period": ["No mandate period has been entered yet."]})
         # Serializing the nodes was most of this view's time (profiled): the result is
         # cached per period version (goals/cache.py), by full URL, as it holds absolute URLs.
         version = goal_cache.period_version(period.pk)
@@ -245,8 +240,8 @@ class GoalTree(APIView):
         below = (
             goals.filter(depth=last + 1)
             .order_by()
-            .annotate(parent=Substr("path", 1, Length("path") - Goal.steplen))
-            .values_list("parent")
+            .with_parent_path()
+            .values_list("parent_path")
             .annotate(n=Count("pk"))
         )
         return dict(below)

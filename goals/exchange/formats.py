@@ -10,7 +10,11 @@ tree; units and periods are not in the file and must exist where it is imported
 The three formats hold the same rows and are written byte for byte the same
 for the same goals: CSV in UTF-8 (with a BOM, so Excel shows å, ä, ö) and CRLF
 line ends; xlsx with fixed timestamps inside; JSON as a list with one goal per
-line. Reading gives SourceRows that carry the line each came from, for errors.
+line. In CSV and xlsx, cells a spreadsheet would run as formulas are
+neutralised (goals.exchange.cells) and restored on reading, so a file reads back
+to exactly the text that was exported; JSON is read by programs, not
+spreadsheets, and carries the text as it is. Reading gives SourceRows that
+carry the line each came from, for errors.
 """
 
 import csv
@@ -26,6 +30,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
+from goals.exchange.cells import neutralised, restored
 from goals.models import Goal
 from vision.models import MandatePeriod
 
@@ -147,7 +152,7 @@ def write_csv(rows: list[dict[str, str]]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: neutralised(row[name]) for name in COLUMNS} for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -168,7 +173,7 @@ def write_xlsx(rows: list[dict[str, str]], columns: list[str] = COLUMNS, title: 
         header.append(cell)
     sheet.append(header)
     for row in rows:
-        sheet.append([_text_cell(sheet, row[name]) for name in columns])
+        sheet.append([_text_cell(row[name]) for name in columns])
     workbook.properties.created = workbook.properties.modified = FIXED_TIME
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -176,15 +181,9 @@ def write_xlsx(rows: list[dict[str, str]], columns: list[str] = COLUMNS, title: 
     return _with_fixed_timestamps(raw.getvalue())
 
 
-def _text_cell(sheet, value: str):
-    if not value:
-        return None
-    if not value.startswith("="):
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    # Text stays text: a title starting with "=" is no formula.
-    cell.data_type = "s"
-    return cell
+def _text_cell(value: str) -> str | None:
+    # An empty cell is left out rather than written as an empty string.
+    return neutralised(value) or None
 
 
 def _with_fixed_timestamps(data: bytes) -> bytes:
@@ -266,7 +265,9 @@ def read_csv(data: bytes) -> list[SourceRow]:
                     )
                 )
                 continue
-            rows.append(SourceRow(start, dict(zip(header, record, strict=True))))
+            rows.append(
+                SourceRow(start, {name: restored(value) for name, value in zip(header, record, strict=True)})
+            )
     except csv.Error as error:
         errors.append(RowError(line, "", _("The CSV cannot be read: %(error)s") % {"error": error}))
     if errors:
@@ -302,7 +303,7 @@ def read_xlsx(data: bytes) -> list[SourceRow]:
         _check_header(header)
         rows = []
         for line, record in enumerate(records, start=2):
-            values = [_cell_text(v) for v in record]
+            values = [restored(_cell_text(v)) for v in record]
             if not any(v.strip() for v in values):
                 continue
             values = (values + [""] * len(header))[: len(header)]

@@ -9,14 +9,15 @@ from goals import search as goal_search
 from goals.history import history_of
 from goals.models import Goal, GoalLevel
 from goals.pages.listing import PAGE_SIZE, with_chains
-from goals.pages.selection import query_without_page, selected_period, selected_status
+from goals.pages.selection import any_period, query_without_page, selected_period, selected_status
+from goals.paths import parent_path
 from vision.models import MandatePeriod, Unit
 
 SEARCH_PAGE_SIZE = 20
 
 
 def home(request):
-    period = MandatePeriod.objects.current()
+    period = MandatePeriod.objects.current_first().first()
     context = {
         "period": period,
         # Read only when the cached page body (goals/cache.py) is missing.
@@ -35,7 +36,7 @@ def home_areas(period: MandatePeriod | None) -> list[tuple[Goal, list[Goal]]]:
     council = Goal.objects.valid_in(period).active().children_of_any(area_goals).with_context()
     by_parent: dict[str, list[Goal]] = {}
     for goal in council:
-        by_parent.setdefault(goal.path[: -Goal.steplen], []).append(goal)
+        by_parent.setdefault(parent_path(goal.path), []).append(goal)
     return [(area, by_parent.get(area.path, [])) for area in area_goals]
 
 
@@ -49,7 +50,7 @@ def goal_detail(request, pk):
     lazy = SimpleLazyObject  # read only when the cached page body (goals/cache.py) is missing
     context = {
         "goal": goal,
-        "ancestors": lazy(lambda: list(Goal.objects.ancestor_of(goal))),
+        "ancestors": lazy(lambda: Goal.objects.ancestors_of_each([goal])[goal.path]),
         "children": lazy(lambda: list(Goal.objects.child_of(goal).with_context())),
         "contributes_to": lazy(lambda: list(Goal.objects.filter(incoming_links__source=goal).with_context())),
         "contributors": lazy(lambda: list(Goal.objects.filter(outgoing_links__target=goal).with_context())),
@@ -91,8 +92,7 @@ def unit_detail(request, slug):
 
 def search(request):
     text = request.GET.get("q", "").strip()
-    period_slug = request.GET.get("period", "")
-    period = MandatePeriod.objects.filter(slug=period_slug).first() if period_slug else None
+    period = selected_period(request, default=any_period)
     level = request.GET.get("level", "")
     if level not in GoalLevel.values:
         level = ""

@@ -11,15 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from goals import permissions, services
+from goals.exchange.cells import neutralised
 from goals.models import Goal
+from goals.pages.selection import selected_period
+from goals.paths import parent_path
 from goals.reports import periods as period_reports
 from vision.models import MandatePeriod, Unit
-
-STEP = Goal.steplen
 
 
 def _editor_or_403(request) -> None:
@@ -27,29 +29,26 @@ def _editor_or_403(request) -> None:
         raise PermissionDenied(_("Only editors of a unit can re-link goals."))
 
 
-def _queue_period(request, goals) -> MandatePeriod | None:
-    slug = request.GET.get("period")
-    if slug:
-        return get_object_or_404(MandatePeriod, slug=slug)
-    # The newest period with work waiting: a carry-over flags goals of the period it filled.
+def _newest_with_work(goals) -> MandatePeriod | None:
+    # A carry-over flags goals of the period it filled: the newest such period is where the work waits.
     latest = goals.needing_relinking().order_by("-period__start").values_list("period", flat=True).first()
     if latest is not None:
         return MandatePeriod.objects.get(pk=latest)
-    return MandatePeriod.objects.current()
+    return MandatePeriod.objects.current_first().first()
 
 
 def _with_context(user, goals: list[Goal], period) -> list[dict]:
     """For each goal: where it sits now, what it was linked to before, and a suggested new parent."""
-    parents = Goal.objects.filter(path__in={goal.path[:-STEP] for goal in goals}).select_related("owner")
+    parents = Goal.objects.filter(path__in={parent_path(goal.path) for goal in goals}).select_related("owner")
     parent_by_path = {parent.path: parent for parent in parents}
-    old_parent_paths = {goal.predecessor.path[:-STEP] for goal in goals if goal.predecessor_id}
+    old_parent_paths = {parent_path(goal.predecessor.path) for goal in goals if goal.predecessor_id}
     old_parents = Goal.objects.filter(path__in=old_parent_paths).select_related(
         "owner", "successor__owner", "successor__period", "successor__until_period"
     )
     old_by_path = {parent.path: parent for parent in old_parents}
     items = []
     for goal in goals:
-        old_parent = old_by_path.get(goal.predecessor.path[:-STEP]) if goal.predecessor_id else None
+        old_parent = old_by_path.get(parent_path(goal.predecessor.path)) if goal.predecessor_id else None
         suggestion = getattr(old_parent, "successor", None) if old_parent else None
         if suggestion is not None and not (
             suggestion.is_active
@@ -60,7 +59,7 @@ def _with_context(user, goals: list[Goal], period) -> list[dict]:
         items.append(
             {
                 "goal": goal,
-                "parent": parent_by_path.get(goal.path[:-STEP]),
+                "parent": parent_by_path.get(parent_path(goal.path)),
                 "old_parent": old_parent,
                 "suggestion": suggestion,
             }
@@ -72,7 +71,7 @@ def _with_context(user, goals: list[Goal], period) -> list[dict]:
 def relinking_queue(request):
     _editor_or_403(request)
     editable = permissions.editable_goals(request.user).active()
-    period = _queue_period(request, editable)
+    period = selected_period(request, default=lambda: _newest_with_work(editable))
     goals = []
     if period is not None:
         goals = list(
@@ -136,7 +135,9 @@ def relink_goal(request, pk):
 def compare_periods(request):
     periods = list(MandatePeriod.objects.all())
     by_slug = {period.slug: period for period in periods}
-    default_from, default_to = period_reports.default_periods()
+    default_from, default_to = (None, None)
+    if not (request.GET.get("from") and request.GET.get("to")):
+        default_from, default_to = period_reports.default_periods(periods)
     earlier = by_slug.get(request.GET.get("from")) if request.GET.get("from") else default_from
     later = by_slug.get(request.GET.get("to")) if request.GET.get("to") else default_to
     error = None
@@ -166,11 +167,7 @@ def compare_periods(request):
 
 @require_GET
 def current_coverage(request):
-    slug = request.GET.get("period")
-    if slug:
-        period = get_object_or_404(MandatePeriod, slug=slug)
-    else:
-        period = MandatePeriod.objects.current() or MandatePeriod.objects.order_by("-start").first()
+    period = selected_period(request)
     if period is None:
         return render(request, "goals/linking/coverage.html", {"period": None, "rows": []})
     return redirect("goals:period-coverage", slug=period.slug)
@@ -209,37 +206,30 @@ def period_coverage(request, slug):
 
 def _coverage_csv(period: MandatePeriod, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="coverage-{period.slug}.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, f"coverage-{period.slug}.csv")
     response.write("\ufeff")  # Excel reads Swedish letters correctly only with the byte order mark
     writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Unit"),
-            _("Slug"),
-            _("Kind"),
-            _("Goals"),
-            _("Linked to the vision"),
-            _("Share linked (%)"),
-            _("Need re-linking"),
-            _("Not linked"),
-        ]
-    )
+    header = [
+        _("Unit"),
+        _("Slug"),
+        _("Kind"),
+        _("Goals"),
+        _("Linked to the vision"),
+        _("Share linked (%)"),
+        _("Need re-linking"),
+        _("Not linked"),
+    ]
+    writer.writerow([neutralised(str(name)) for name in header])
     for row in rows:
-        writer.writerow(
-            [
-                _cell(row.unit.name),
-                row.unit.slug,
-                row.unit.get_kind_display(),
-                row.goals,
-                row.linked,
-                row.share,
-                row.needs_relinking,
-                row.not_linked,
-            ]
-        )
+        values = [
+            row.unit.name,
+            row.unit.slug,
+            str(row.unit.get_kind_display()),
+            row.goals,
+            row.linked,
+            row.share,
+            row.needs_relinking,
+            row.not_linked,
+        ]
+        writer.writerow([neutralised(value) for value in values])
     return response
-
-
-def _cell(text: str) -> str:
-    # A spreadsheet would run a cell starting like a formula.
-    return "'" + text if text[:1] in {"=", "+", "-", "@"} else text

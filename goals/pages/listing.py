@@ -16,15 +16,5 @@ class Listed:
 def with_chains(goals) -> list[Listed]:
     """Pair each goal with its chain of ancestors, read in one query for all."""
     goals = list(goals)
-    ancestors = Goal.objects.ancestors_of_each(goals)
-    return [
-        Listed(
-            goal,
-            [
-                ancestors[goal.path[:end]]
-                for end in range(Goal.steplen, len(goal.path), Goal.steplen)
-                if goal.path[:end] in ancestors
-            ],
-        )
-        for goal in goals
-    ]
+    chains = Goal.objects.ancestors_of_each(goals)
+    return [Listed(goal, chains[goal.path]) for goal in goals]

@@ -11,15 +11,17 @@ import io
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from goals.exchange.cells import neutralised
 from goals.models import Goal
+from goals.pages.selection import selected_period
 from vision.models import MandatePeriod, Unit
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CHUNK = 5000
 
 
 def red_thread(request):
@@ -45,48 +47,36 @@ def red_thread(request):
 
 
 def _period(request) -> MandatePeriod:
-    slug = request.GET.get("period")
-    if slug:
-        return get_object_or_404(MandatePeriod, slug=slug)
-    period = MandatePeriod.objects.current()
+    period = selected_period(request)
     if period is None:
-        raise Http404(_("No period is marked current."))
+        raise Http404(_("No mandate period has been entered yet."))
     return period
 
 
 def report_rows(period: MandatePeriod, unit: Unit | None) -> list[dict]:
     goals = Goal.objects.valid_in(period).with_context().order_by("path")
     if unit is None:
-        chosen = list(goals)
-        context = []
+        chosen = shown = list(goals)
     else:
         chosen = list(goals.owned_by(unit))
         own_paths = {goal.path for goal in chosen}
-        wanted = sorted(
-            {
-                goal.path[:end]
-                for goal in chosen
-                for end in range(Goal.steplen, len(goal.path), Goal.steplen)
-                if goal.path[:end] not in own_paths
-            }
-        )
-        context = []
-        for start in range(0, len(wanted), CHUNK):
-            context.extend(Goal.objects.with_context().filter(path__in=wanted[start : start + CHUNK]))
+        chains = Goal.objects.with_context().ancestors_of_each(chosen)
+        context = {
+            above.path: above for chain in chains.values() for above in chain if above.path not in own_paths
+        }
+        shown = sorted([*chosen, *context.values()], key=lambda goal: goal.path)
+    # Every goal a thread passes through is among the rows: the threads need no further query.
+    threads = Goal.objects.ancestors_of_each(shown, among=shown)
     own_ids = {goal.pk for goal in chosen}
-    titles: dict[str, str] = {}
-    rows = []
-    for goal in sorted([*chosen, *context], key=lambda g: g.path):
-        titles[goal.path] = goal.title
-        thread = [
-            titles[goal.path[:end]]
-            for end in range(Goal.steplen, len(goal.path), Goal.steplen)
-            if goal.path[:end] in titles
-        ]
-        rows.append(
-            {"goal": goal, "own": goal.pk in own_ids, "thread": thread, "indent": min(goal.depth - 1, 9)}
-        )
-    return rows
+    return [
+        {
+            "goal": goal,
+            "own": goal.pk in own_ids,
+            "thread": [above.title for above in threads[goal.path]],
+            "indent": min(goal.depth - 1, 9),
+        }
+        for goal in shown
+    ]
 
 
 def _xlsx_response(rows: list[dict], period: MandatePeriod, unit: Unit | None) -> HttpResponse:
@@ -128,8 +118,7 @@ def _xlsx_response(rows: list[dict], period: MandatePeriod, unit: Unit | None) -
             values.append("" if row["own"] else _("yes"))
         for position, value in enumerate(values, start=1):
             if value:
-                cell = sheet.cell(line, position, value)
-                cell.data_type = "s"  # text stays text: a title starting with "=" is no formula
+                sheet.cell(line, position, neutralised(str(value)))
         sheet.cell(line, 2).alignment = Alignment(indent=row["indent"], wrap_text=True)
         if not row["own"] and unit is not None:
             sheet.cell(line, 2).font = Font(italic=True, color="666666")
@@ -140,5 +129,5 @@ def _xlsx_response(rows: list[dict], period: MandatePeriod, unit: Unit | None) -
     workbook.save(out)
     name = f"red-thread-{period.slug}" + (f"-{unit.slug}" if unit else "") + ".xlsx"
     response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response

@@ -21,6 +21,7 @@ from goals import cache as goal_cache
 from goals.models import Goal, GoalLevel
 from goals.pages.listing import PAGE_SIZE, with_chains
 from goals.pages.selection import query_without_page, selected_ids, selected_period, selected_status
+from goals.paths import ancestor_paths, parent_path
 from vision.models import MandatePeriod, Unit
 
 FIRST_RENDER_DEPTH = 3  # vision, goal areas and council goals
@@ -87,13 +88,8 @@ def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set
     open_paths: set[str] = set()
     if opened:
         for target in in_period.filter(pk__in=opened).only("path", "depth"):
-            for end in range(Goal.steplen, len(target.path) + 1, Goal.steplen):
-                open_paths.add(target.path[:end])
-        parents = [
-            Goal(path=path, depth=len(path) // Goal.steplen)
-            for path in open_paths
-            if len(path) >= FIRST_RENDER_DEPTH * Goal.steplen
-        ]
+            open_paths.update(ancestor_paths(target.path, inclusive=True))
+        parents = [_stand_in(path) for path in open_paths if len(path) >= FIRST_RENDER_DEPTH * Goal.steplen]
         if parents:
             counts = in_period.count_below_children_of(parents)
             deep = in_period.children_of_any(parents).with_context()
@@ -104,7 +100,7 @@ def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set
         goal = node.goal
         node.is_open = goal.pk not in closed and (goal.depth <= OPEN_DEPTH or path in open_paths)
         node.children.reverse()
-        parent = nodes.get(path[: -Goal.steplen])
+        parent = nodes.get(parent_path(path))
         if parent is None:
             roots.append(node)
             continue
@@ -113,6 +109,11 @@ def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set
             parent.below += 1 + node.below
     roots.reverse()
     return [root for root in roots if root.goal.depth == 1]
+
+
+def _stand_in(path: str, pk: int | None = None) -> Goal:
+    """A goal known only by its place in the tree, enough to read what lies below it."""
+    return Goal(pk=pk, path=path, depth=len(path) // Goal.steplen)
 
 
 @dataclass
@@ -159,16 +160,15 @@ def goal_children(request, pk):
     """
     status = selected_status(request)
     slug = request.GET.get("period")
-    periods = (
-        MandatePeriod.objects.filter(slug=slug) if slug else MandatePeriod.objects.filter(is_current=True)
-    )
+    # selected_period's choice, read together with the goal's path in one query.
+    periods = MandatePeriod.objects.filter(slug=slug) if slug else MandatePeriod.objects.current_first()
     period = periods.annotate(goal_path=Subquery(Goal.objects.filter(pk=pk).values("path")[:1])).first()
     if period is None or period.goal_path is None:
         raise Http404
     if not request.headers.get("HX-Request"):
         query = urlencode({"period": period.slug, "status": status, "open": pk})
         return redirect(f"{reverse('goals:goal-tree')}?{query}#g{pk}")
-    parent = Goal(pk=pk, path=period.goal_path, depth=len(period.goal_path) // Goal.steplen)
+    parent = _stand_in(period.goal_path, pk=pk)
     in_period = Goal.objects.valid_in(period).with_status(status)
     children = list(in_period.children_of_any([parent]).with_context())
     counts = in_period.count_below_children_of([parent]) if children else {}

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from goals.models import Goal, GoalLevel, GoalStatus
+from goals.paths import parent_path
 from vision.models import MandatePeriod, Unit
 
 CATEGORIES = ("unchanged", "revised", "new", "retired")
@@ -161,14 +162,13 @@ def period_coverage(period: MandatePeriod) -> list[UnitCoverage]:
     )
     coverage = {unit.pk: UnitCoverage(unit) for unit in Unit.objects.order_by("name")}
     linked_paths: set[str] = set()
-    step = Goal.steplen
     for path, level, status, needs_relinking, owner_id in rows:
         active = status == GoalStatus.ACTIVE
-        if len(path) == step:
+        if len(path) == Goal.steplen:
             if level == GoalLevel.VISION and active:
                 linked_paths.add(path)
             continue
-        linked = active and not needs_relinking and path[:-step] in linked_paths
+        linked = active and not needs_relinking and parent_path(path) in linked_paths
         if linked:
             linked_paths.add(path)
         row = coverage.get(owner_id)
@@ -184,12 +184,12 @@ def sort_coverage(rows: list[UnitCoverage], key: str, descending: bool) -> list[
     return sorted(rows, key=COVERAGE_SORTS.get(key, COVERAGE_SORTS["unit"]), reverse=descending)
 
 
-def default_periods() -> tuple[MandatePeriod | None, MandatePeriod | None]:
-    """The current period and the one before it, for comparing without a choice made."""
-    periods = list(MandatePeriod.objects.order_by("start"))
+def default_periods(periods: list[MandatePeriod]) -> tuple[MandatePeriod | None, MandatePeriod | None]:
+    """The period shown by default and the one before it (``periods`` oldest first), for comparing
+    without a choice made; the first two when the default is the oldest."""
     if len(periods) < 2:
         return (None, periods[0] if periods else None)
-    current = next((p for p in periods if p.is_current), periods[-1])
+    current = MandatePeriod.objects.current_first().first()
     index = periods.index(current)
     if index == 0:
         return current, periods[1]

@@ -3,33 +3,36 @@
 Rows are matched by external id: a new id adds a goal, a known one updates the
 goal's fields and, when its parent changed, moves it (with its branch) under
 the new parent. Every row is checked by goals.rules against the state the whole
-file leads to before anything is written; one refused row refuses the file,
-and each refusal names its line, column and reason. A row equal to what is
+file leads to before anything is written (the moves of the file included, so a
+dry run answers as the real run would); one refused row refuses the file, and
+each refusal names its line, column and reason. A row equal to what is
 stored changes nothing, so importing a file twice writes nothing the second
 time. Goals missing from the file are left alone: an import never deletes.
 """
 
+import copy
 import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from goals import permissions, rules
-from goals.cache import bump_for, spans_of
+from goals.cache import branch_spans, bump_for, spans_of
 from goals.exchange.formats import FileRefused, RowError, SourceRow
 from goals.models import Goal
 from goals.paths import ChildPaths
 from goals.services.locks import INSERT_BATCH, lock_tree
-from goals.services.tree import goal_move
 from vision.actors import write_service
 from vision.models import MandatePeriod, Unit
 
 # Large IN lists are fine: SQLite allows 32,766 parameters, PostgreSQL 65,535.
 CHUNK = 5000
+# Branches read with one query (one LIKE each).
+BRANCH_CHUNK = 200
 # Goal fields a file sets, by the column that holds them.
 TEXT_COLUMNS = ["title", "description", "level", "status", "decided_by", "case_number"]
 FIELD_COLUMN = {
@@ -99,17 +102,121 @@ class _Plan:
     changed: bool = False
     moved: bool = False
     old_span: tuple | None = None
-    new_children: int = 0
     errors: list[RowError] = field(default_factory=list)
+    sound: bool = False  # judged in its place and found right: its children can be judged under it
+
+    @property
+    def key(self) -> uuid.UUID:
+        return self.goal.external_id
+
+
+class _FinalTree:
+    """The tree as the whole file leaves it: each goal of the file under the parent its
+    row names, every other stored goal where it is now.
+
+    Depths and cycles are worked out here rather than read from the stored paths,
+    which the moves of the file change: a row is judged by where the file puts
+    its parent, not by where that parent stands before the import. Walks are
+    loops, not recursion, so a hostile file of any depth cannot overflow the stack.
+    """
+
+    def __init__(self, plans: dict[uuid.UUID, _Plan]):
+        self.plans = plans
+        # Stored goals the file names, by their stored path.
+        self.key_at = {plan.goal.path: key for key, plan in plans.items() if plan.existing}
+        self.depths: dict[uuid.UUID, int | None] = {}
+        self.cyclic: set[uuid.UUID] = set()
+        self._placed: dict[uuid.UUID, Goal | None] = {}
+
+    def nearest_named(self, path: str) -> tuple[uuid.UUID | None, int]:
+        """The closest stored ancestor of ``path`` that the file names, and how many levels up it is.
+
+        Without one: None and the depth of ``path`` itself (its chain does not change).
+        """
+        for end in range(len(path) - Goal.steplen, 0, -Goal.steplen):
+            key = self.key_at.get(path[:end])
+            if key is not None:
+                return key, (len(path) - end) // Goal.steplen
+        return None, len(path) // Goal.steplen
+
+    def depth_at(self, path: str) -> int | None:
+        """The final depth of the stored goal at ``path``, one the file does not name."""
+        above, levels = self.nearest_named(path)
+        if above is None:
+            return levels
+        depth = self.depth(above)
+        return None if depth is None else depth + levels
+
+    def depth_of(self, goal: Goal) -> int | None:
+        if goal.external_id in self.plans:
+            return self.depth(goal.external_id)
+        return self.depth_at(goal.path)
+
+    def depth(self, key: uuid.UUID) -> int | None:
+        """The final depth of a goal of the file; None when its parent chain is broken or a cycle."""
+        walked: list[tuple[uuid.UUID, int]] = []  # (goal, levels below the next one up)
+        position: dict[uuid.UUID, int] = {}
+        current = key
+        while True:
+            if current in self.depths:
+                top = self.depths[current]
+                break
+            if current in position:
+                self.cyclic.update(node for node, _levels in walked[position[current] :])
+                top = None
+                break
+            position[current] = len(walked)
+            plan = self.plans[current]
+            if plan.parent_key is None:
+                walked.append((current, 1))
+                top = 0
+                break
+            if plan.parent is None:  # refused on its own line
+                walked.append((current, 1))
+                top = None
+                break
+            if plan.parent_key in self.plans:
+                walked.append((current, 1))
+                current = plan.parent_key
+                continue
+            above, levels = self.nearest_named(plan.parent.path)
+            walked.append((current, levels + 1))
+            if above is None:
+                top = 0
+                break
+            current = above
+        for node, levels in reversed(walked):
+            top = None if top is None else top + levels
+            self.depths[node] = top
+        return self.depths[key]
+
+    def placed(self, goal: Goal) -> Goal | None:
+        """``goal`` with the depth the file gives it, for rules.check_placement; None if unknown.
+
+        A copy, made once per parent: the stored depth stays on the goal itself.
+        """
+        if goal.external_id not in self._placed:
+            depth = self.depth_of(goal)
+            placed = None
+            if depth is not None:
+                placed = copy.copy(goal)
+                placed.depth = depth
+            self._placed[goal.external_id] = placed
+        return self._placed[goal.external_id]
 
 
 @write_service
 def goals_import(*, by, rows: list[SourceRow], dry_run: bool = False) -> ImportResult:
-    """Validate every row, then write them all or none; raises FileRefused listing every error."""
+    """Validate every row, then write them all or none; raises FileRefused listing every error.
+
+    A dry run runs the same validation as the real run and stops before writing:
+    every check is made against the tree the whole file leads to, and the writes
+    that follow cannot refuse what it let through, so both give the same answer.
+    """
     permissions.check_may_import(by)
     if not dry_run:
         lock_tree(exclusive=True)
-    plans = _validate(rows)
+    plans, tree = _validate(rows)
     result = ImportResult(
         dry_run=dry_run,
         created=sum(not p.existing for p in plans),
@@ -121,13 +228,13 @@ def goals_import(*, by, rows: list[SourceRow], dry_run: bool = False) -> ImportR
         return result
     _write_updates([p for p in plans if p.changed], by)
     _write_new([p for p in plans if not p.existing], by)
-    _write_moves([p for p in plans if p.moved], by)
+    _write_moves([p for p in plans if p.moved], tree)
     bump_for(_touched_spans(plans))
     return result
 
 
 def _touched_spans(plans: list[_Plan]) -> set[tuple]:
-    """The periods whose cached pages an import changed (goal_move bumps its own branch)."""
+    """The periods whose cached pages an import changed (_write_moves bumps the moved branches)."""
     written = [p for p in plans if p.changed or not p.existing]
     spans = spans_of(p.goal for p in written)
     spans |= {p.old_span for p in written if p.old_span is not None}
@@ -136,7 +243,7 @@ def _touched_spans(plans: list[_Plan]) -> set[tuple]:
     return spans
 
 
-def _validate(rows: list[SourceRow]) -> list[_Plan]:
+def _validate(rows: list[SourceRow]) -> tuple[list[_Plan], _FinalTree]:
     errors: list[RowError] = []
     keys = _keys(rows, errors)
     units = {unit.slug: unit for unit in Unit.objects.all()}
@@ -145,7 +252,6 @@ def _validate(rows: list[SourceRow]) -> list[_Plan]:
     stored = _stored_goals(wanted)
     line_of = {key: row.line for row, (key, _parent) in zip(rows, keys, strict=True) if key is not None}
     plans: dict[uuid.UUID, _Plan] = {}
-    ordered: list[_Plan] = []
     for row, (key, parent_key) in zip(rows, keys, strict=True):
         if key is None or key in plans:
             continue
@@ -154,24 +260,30 @@ def _validate(rows: list[SourceRow]) -> list[_Plan]:
         before = {name: getattr(goal, name) for name in COMPARED}
         row_errors = _apply_fields(goal, row, units, periods)
         parent = _resolve_parent(row, key, parent_key, plans, stored, line_of, row_errors)
-        plan = _Plan(row=row, goal=goal, parent=parent, parent_key=parent_key, existing=existing is not None)
-        # A parent refused on its own line is no ground to judge its children on.
-        parent_sound = parent_key not in plans or not plans[parent_key].errors
-        if not row_errors and parent_sound and (parent is not None or parent_key is None):
-            _check_placement(plan, row_errors)
-        plan.errors = row_errors
+        plan = _Plan(
+            row=row,
+            goal=goal,
+            parent=parent,
+            parent_key=parent_key,
+            existing=existing is not None,
+            errors=row_errors,
+        )
         if existing is not None:
             plan.old_span = (before["period_id"], before["until_period_id"])
             plan.changed = before != {name: getattr(goal, name) for name in COMPARED}
             plan.moved = str(existing.parent_external_id or "") != str(parent_key or "")
         plans[key] = plan
-        ordered.append(plan)
-        errors.extend(row_errors)
+    tree = _FinalTree(plans)
+    # In file order, so a parent is judged before its children.
+    for plan in plans.values():
+        _check_placement(plan, plans, tree)
+    errors.extend(error for plan in plans.values() for error in plan.errors)
     if not errors:
-        _check_stored_children(ordered, plans, errors)
+        _check_stored_children(plans, tree, errors)
+        _check_branch_depths(plans, tree, errors)
     if errors:
         raise FileRefused(sorted(errors, key=lambda e: (e.line, e.column)))
-    return ordered
+    return list(plans.values()), tree
 
 
 def _error(row: SourceRow, column: str, reason: str) -> RowError:
@@ -247,15 +359,24 @@ def _apply_fields(goal: Goal, row: SourceRow, units: dict, periods: dict) -> lis
     try:
         goal.clean_fields(exclude=NOT_CLEANED)
     except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            errors.extend(_error(row, FIELD_COLUMN.get(name, name), m) for m in messages)
-    if not errors:
-        try:
-            rules.check_fields(goal)
-        except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.extend(_error(row, FIELD_COLUMN.get(name, name), m) for m in messages)
+        errors.extend(_field_errors(row, error))
+    # The rules between fields (the owner's kind among them) are checked on every row,
+    # beside the errors above, except where a column is already refused: an unknown
+    # unit needs no second message saying the goal has no owner.
+    try:
+        rules.check_fields(goal)
+    except ValidationError as error:
+        refused = {e.column for e in errors}
+        errors.extend(e for e in _field_errors(row, error) if e.column not in refused)
     return errors
+
+
+def _field_errors(row: SourceRow, error: ValidationError) -> list[RowError]:
+    return [
+        _error(row, FIELD_COLUMN.get(name, name), message)
+        for name, messages in error.message_dict.items()
+        for message in messages
+    ]
 
 
 def _resolve_parent(row, key, parent_key, plans, stored, line_of, errors) -> Goal | None:
@@ -289,27 +410,50 @@ def _resolve_parent(row, key, parent_key, plans, stored, line_of, errors) -> Goa
     return None
 
 
-def _check_placement(plan: _Plan, errors: list[RowError]) -> None:
-    goal, parent = plan.goal, plan.parent
+def _check_placement(plan: _Plan, plans: dict[uuid.UUID, _Plan], tree: _FinalTree) -> None:
+    """Judge a row's goal under the parent its row names, as the whole file places that parent."""
+    if plan.errors or (plan.parent_key is not None and plan.parent is None):
+        return
+    if tree.depth(plan.key) is None:
+        # Stored goals cannot form a cycle, so every cycle has a moved goal of the file on it.
+        if plan.key in tree.cyclic and plan.moved:
+            plan.errors.append(
+                _error(
+                    plan.row,
+                    "parent_external_id",
+                    _("A goal cannot be moved under itself or its own sub-goals."),
+                )
+            )
+        return
+    # A parent refused (or left unjudged) on its own line is no ground to judge its children on.
+    if plan.parent_key in plans and not plans[plan.parent_key].sound:
+        return
+    parent = tree.placed(plan.parent) if plan.parent is not None else None
     try:
-        rules.check_placement(goal, parent)
+        rules.check_placement(plan.goal, parent)
     except ValidationError as error:
         column = PLACEMENT_COLUMN.get(error.code, "parent_external_id")
-        errors.extend(_error(plan.row, column, m) for m in error.messages)
+        plan.errors.extend(_error(plan.row, column, message) for message in error.messages)
         return
-    if plan.existing and parent is not None and parent.pk and parent.path.startswith(goal.path):
-        errors.append(
+    # What goal_move refuses besides the rules of the tree.
+    if plan.moved and plan.goal.depth == 1:
+        plan.errors.append(
             _error(
                 plan.row,
                 "parent_external_id",
-                _("A goal cannot be moved under itself or its own sub-goals."),
+                _("A vision stays at the root of the tree and cannot be moved."),
             )
         )
+    elif plan.moved and parent is None:
+        plan.errors.append(
+            _error(plan.row, "parent_external_id", _("A goal cannot be moved to the root of the tree."))
+        )
+    plan.sound = not plan.errors
 
 
-def _check_stored_children(ordered: list[_Plan], plans: dict, errors: list[RowError]) -> None:
+def _check_stored_children(plans: dict[uuid.UUID, _Plan], tree: _FinalTree, errors: list[RowError]) -> None:
     """A changed goal must still fit over its stored children that the file does not mention."""
-    changed = {p.goal.path: p for p in ordered if p.changed and p.goal.numchild}
+    changed = {p.goal.path: p for p in plans.values() if p.changed and p.goal.numchild}
     paths = sorted(changed)
     for start in range(0, len(paths), CHUNK):
         children = (
@@ -321,8 +465,11 @@ def _check_stored_children(ordered: list[_Plan], plans: dict, errors: list[RowEr
             if child.external_id in plans:
                 continue
             plan = changed[child.parent_path]
+            parent = tree.placed(plan.goal)
+            if parent is None:
+                continue
             try:
-                rules.check_placement(child, plan.goal)
+                rules.check_placement(child, parent)
             except ValidationError as error:
                 column = PLACEMENT_COLUMN.get(error.code, "parent_external_id")
                 errors.extend(
@@ -334,6 +481,52 @@ def _check_stored_children(ordered: list[_Plan], plans: dict, errors: list[RowEr
                     )
                     for message in error.messages
                 )
+
+
+def _check_branch_depths(plans: dict[uuid.UUID, _Plan], tree: _FinalTree, errors: list[RowError]) -> None:
+    """Stored goals the file does not name must stay within the depth limit where the file moves them."""
+    grown = [
+        plan for plan in plans.values() if plan.existing and (tree.depth(plan.key) or 0) > plan.goal.depth
+    ]
+    if not grown:
+        return
+    deepest = Goal.objects.aggregate(deepest=Max("depth"))["deepest"] or 0
+    # Only a branch that could reach past the limit is read.
+    suspects = sorted(
+        (p for p in grown if tree.depth(p.key) + deepest - p.goal.depth > rules.MAX_DEPTH),
+        key=lambda p: p.goal.path,
+    )
+    refused: set[uuid.UUID] = set()
+    for start in range(0, len(suspects), BRANCH_CHUNK):
+        below = Q()
+        for plan in suspects[start : start + BRANCH_CHUNK]:
+            below |= Q(path__startswith=plan.goal.path, depth__gt=plan.goal.depth)
+        for path in Goal.objects.filter(below).order_by().values_list("path", flat=True):
+            if path in tree.key_at:
+                continue
+            depth = tree.depth_at(path)
+            # A branch the file does not deepen is not this file's doing.
+            if depth is None or depth <= max(rules.MAX_DEPTH, len(path) // Goal.steplen):
+                continue
+            key, _levels = tree.nearest_named(path)
+            if key in refused:
+                continue
+            refused.add(key)
+            plan = plans[key]
+            errors.append(
+                _error(
+                    plan.row,
+                    PLACEMENT_COLUMN["too_deep"],
+                    _(
+                        "The tree goes at most %(max)d levels deep: the branch of “%(goal)s” would go deeper under “%(parent)s”."
+                    )
+                    % {
+                        "max": rules.MAX_DEPTH,
+                        "goal": plan.goal.title,
+                        "parent": plan.parent.title if plan.parent is not None else "",
+                    },
+                )
+            )
 
 
 def _write_updates(plans: list[_Plan], by) -> None:
@@ -366,15 +559,26 @@ def _write_new(plans: list[_Plan], by) -> None:
     bulk_create_with_history([p.goal for p in plans], Goal, batch_size=INSERT_BATCH, default_user=by)
 
 
-def _write_moves(plans: list[_Plan], by) -> None:
-    for plan in plans:
-        goal = Goal.objects.get(external_id=plan.goal.external_id)
-        target = Goal.objects.get(external_id=plan.parent_key) if plan.parent_key else None
-        try:
-            if target is None:
-                raise ValidationError(
-                    _("A goal cannot be moved to the root of the tree."), code="move_to_root"
-                )
-            goal_move(goal=goal, target=target, position="last-child", by=by)
-        except ValidationError as error:
-            raise FileRefused([_error(plan.row, "parent_external_id", m) for m in error.messages]) from None
+def _write_moves(plans: list[_Plan], tree: _FinalTree) -> None:
+    """Move each goal (with its branch) under the parent its row names.
+
+    _validate judged every move against the tree the whole file leads to, the
+    rules and the depth limit as goal_move applies them; going top down in that
+    tree, each goal's new parent already stands where the file puts it, so no
+    move passes through a branch that is still to move. goal_move would judge
+    each step on the half-moved tree instead, and could refuse a file the dry
+    run let through.
+    """
+    spans: set[tuple] = set()
+    for plan in sorted(plans, key=lambda p: tree.depth(p.key)):
+        goal = Goal.objects.get(external_id=plan.key)
+        target = Goal.objects.get(external_id=plan.parent_key)
+        Goal.objects.move(goal, target, pos="last-child")
+        goal.refresh_from_db()
+        # As goal_move: a form loaded before the move is refused, the history
+        # records it, and a moved goal is linked anew.
+        goal.version += 1
+        goal.needs_relinking = False
+        goal.save(update_fields=["version", "needs_relinking"])
+        spans |= branch_spans(goal)
+    bump_for(spans)
