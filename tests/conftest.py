@@ -3,8 +3,11 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from tests.factories import GoalFactory, PeriodFactory, UnitFactory, UserFactory, VisionFactory
+from vision.models import UnitRole
+from vision.services import membership_grant
 
 
 def skip_or_fail(reason: str, required_by: str) -> None:
@@ -34,6 +37,17 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def in_english(settings):
+    """Messages are checked in English, the msgid language, whatever Swedish translations are compiled.
+
+    Use it with ``pytestmark = pytest.mark.usefixtures("in_english")``; users see Swedish.
+    """
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -104,6 +118,28 @@ def admin_user(db):
 @pytest.fixture
 def admin_client(client, admin_user):
     client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def reader(client, db):
+    """A signed-in user with no role, reading in English (Swedish, the default, has its own tests)."""
+    client.force_login(UserFactory(username="lasare"))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def editor(db, office):
+    """A staff user with the editor role in the office (Utbildningskontoret)."""
+    user = UserFactory(username="redaktor")
+    membership_grant(user=user, unit=office, role=UnitRole.EDITOR)
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
     return client
 
 

@@ -119,8 +119,12 @@ def axes_on(settings, db):
     return settings
 
 
-def sign_in(client, username, password, address="10.0.0.7"):
-    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+def sign_in(client, username, password, address="10.0.0.7", forwarded_for=None, url=None):
+    """Post the sign-in form from ``address`` (behind a proxy: with an X-Forwarded-For header)."""
+    meta = {"REMOTE_ADDR": address}
+    if forwarded_for is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return client.post(url or reverse("login"), {"username": username, "password": password}, **meta)
 
 
 def test_repeated_failed_sign_ins_lock_the_account_with_a_clear_page(client, axes_on):
@@ -178,18 +182,8 @@ def test_a_forged_forwarded_for_header_does_not_dodge_the_address_lock(client, a
     """Without AXES_PROXY_COUNT the address is REMOTE_ADDR: rotating X-Forwarded-For changes nothing."""
     UserFactory(username="annan")
     for n, name in enumerate(["a", "b", "c"]):
-        client.post(
-            reverse("login"),
-            {"username": name, "password": "fel"},
-            REMOTE_ADDR="10.0.0.9",
-            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}",
-        )
-    response = client.post(
-        reverse("login"),
-        {"username": "annan", "password": "demo"},
-        REMOTE_ADDR="10.0.0.9",
-        HTTP_X_FORWARDED_FOR="192.0.2.99",
-    )
+        sign_in(client, name, "fel", address="10.0.0.9", forwarded_for=f"192.0.2.{n}")
+    response = sign_in(client, "annan", "demo", address="10.0.0.9", forwarded_for="192.0.2.99")
     assert response.status_code == 429
 
 
@@ -198,37 +192,18 @@ def test_behind_a_proxy_the_forwarded_address_is_the_one_locked(client, axes_on)
     axes_on.TRUSTED_PROXY_COUNT = 1
     UserFactory(username="annan")
     for name in ["a", "b", "c"]:
-        client.post(
-            reverse("login"),
-            {"username": name, "password": "fel"},
-            REMOTE_ADDR="127.0.0.1",
-            HTTP_X_FORWARDED_FOR="192.0.2.7",
-        )
-    elsewhere = client.post(
-        reverse("login"),
-        {"username": "annan", "password": "demo"},
-        REMOTE_ADDR="127.0.0.1",
-        HTTP_X_FORWARDED_FOR="192.0.2.8",
-    )
+        sign_in(client, name, "fel", address="127.0.0.1", forwarded_for="192.0.2.7")
+    elsewhere = sign_in(client, "annan", "demo", address="127.0.0.1", forwarded_for="192.0.2.8")
     assert elsewhere.status_code == 302
     # A forged entry before the proxy's own is ignored: the address is still the locked one.
-    forged = client.post(
-        reverse("login"),
-        {"username": "annan", "password": "demo"},
-        REMOTE_ADDR="127.0.0.1",
-        HTTP_X_FORWARDED_FOR="203.0.113.5, 192.0.2.7",
-    )
+    forged = sign_in(client, "annan", "demo", address="127.0.0.1", forwarded_for="203.0.113.5, 192.0.2.7")
     assert forged.status_code == 429
 
 
 def test_the_admin_sign_in_is_locked_out_too(client, axes_on):
     UserFactory(username="nodadmin", is_staff=True, is_superuser=True)
     for _ in range(3):
-        client.post(
-            reverse("admin:login"), {"username": "nodadmin", "password": "fel"}, REMOTE_ADDR="10.1.1.1"
-        )
-    response = client.post(
-        reverse("admin:login"), {"username": "nodadmin", "password": "demo"}, REMOTE_ADDR="10.1.1.1"
-    )
+        sign_in(client, "nodadmin", "fel", address="10.1.1.1", url=reverse("admin:login"))
+    response = sign_in(client, "nodadmin", "demo", address="10.1.1.1", url=reverse("admin:login"))
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session

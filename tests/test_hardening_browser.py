@@ -7,7 +7,7 @@ reports every violation, and there must be none.
 
 import pytest
 
-from tests.browser import SCREENSHOTS
+from tests.browser import shoot, signed_in_context
 from tests.factories import GoalFactory, PeriodFactory, UnitFactory, UserFactory, VisionFactory
 
 RECORD_VIOLATIONS = """
@@ -22,17 +22,18 @@ document.addEventListener("securitypolicyviolation", (event) => {
 def goal(transactional_db):
     period = PeriodFactory(slug="2023-2026", start="2023-01-01", end="2026-12-31", is_current=True)
     period.refresh_from_db()
-    unit = UnitFactory(slug="utbildningskontoret", name="Utbildningskontoret")
-    area = GoalFactory(parent=VisionFactory(), level="area", owner=unit, period=period, title="Område")
-    return GoalFactory(parent=area, level="unit", owner=unit, period=period, title="Trygga skolvägar")
+    council = UnitFactory(slug="kommunfullmaktige", name="Kommunfullmäktige", kind="council")
+    office = UnitFactory(slug="utbildningskontoret", name="Utbildningskontoret", kind="office")
+    area = GoalFactory(parent=VisionFactory(), level="area", owner=council, period=period, title="Område")
+    council_goal = GoalFactory(parent=area, level="council", owner=council, period=period, title="Trygg stad")
+    return GoalFactory(
+        parent=council_goal, level="unit", owner=office, period=period, title="Trygga skolvägar"
+    )
 
 
 def admin_page(browser, live_server, client):
-    client.force_login(UserFactory(username="admin", is_staff=True, is_superuser=True))
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    context = signed_in_context(browser, live_server, client, admin)
     context.add_init_script(RECORD_VIOLATIONS)
     return context.new_page()
 
@@ -58,9 +59,8 @@ def test_admin_pages_run_under_the_policy_without_violations(browser, live_serve
         assert "unsafe-inline" not in response.headers["content-security-policy"]
         page.wait_for_load_state("networkidle")
         seen[path] = violations(page)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(f"{live_server.url}/admin/goals/goal/{goal.pk}/change/")
-    page.screenshot(path=str(SCREENSHOTS / "admin-goal-change-under-csp.png"), full_page=True)
+    shoot(page, "admin-goal-change-under-csp")
     # simple-history's paginator carries style="border-top: 0"; blocking it only changes a border.
     history = f"/admin/goals/goal/{goal.pk}/history/"
     seen[history] = [found for found in seen[history] if not found.startswith("style-src-attr ")]
@@ -70,13 +70,12 @@ def test_admin_pages_run_under_the_policy_without_violations(browser, live_serve
 @pytest.mark.browser
 def test_the_tree_and_the_link_autocomplete_work_under_the_policy(browser, live_server, client, goal):
     """treebeard's tree expands and the inline's autocomplete (select2) opens: their scripts ran."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = admin_page(browser, live_server, client)
     page.goto(f"{live_server.url}/admin/goals/goal/")
     page.wait_for_load_state("networkidle")
     page.locator("a.treebeard-collapse").first.click()
     page.get_by_role("link", name="Område", exact=True).wait_for()
-    page.screenshot(path=str(SCREENSHOTS / "admin-goal-tree-under-csp.png"), full_page=True)
+    shoot(page, "admin-goal-tree-under-csp")
     page.goto(f"{live_server.url}/admin/goals/goal/{goal.pk}/change/")
     add_link = page.locator(".add-row a").first
     add_link.click()

@@ -15,13 +15,11 @@ not growing with the number of goals per level.
 
 import argparse
 import datetime
-import os
 import sys
-import tempfile
 import time
 from collections import Counter
 
-import django
+from tests.bench.common import generate_period, setup_django, system_actor, throwaway_database
 
 TARGET_RATIO = 5.0
 
@@ -33,20 +31,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="Runs of each; the fastest counts.")
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vision.settings")
-    django.setup()
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        # A file, not the test runner's in-memory default: closer to a real installation.
-        test_file = os.path.join(tempfile.mkdtemp(), "bench_carry_over.sqlite3")
-        connection.settings_dict["TEST"]["NAME"] = test_file
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    setup_django()
+    with throwaway_database("bench_carry_over") as connection:
         print(f"database: {connection.vendor}")
         results = [run_once(args.small, args.repeat), run_once(args.goals, args.repeat)]
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
     small, large = results
     ok = True
@@ -72,7 +60,6 @@ def main() -> int:
 
 
 def run_once(goals: int, repeat: int) -> dict:
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -82,7 +69,7 @@ def run_once(goals: int, repeat: int) -> dict:
     from vision.models import MandatePeriod
 
     with transaction.atomic():
-        call_command("generate_goals", goals=goals, periods=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        generate_period(goals)
         source = MandatePeriod.objects.get(is_current=True)
         target = MandatePeriod.objects.create(
             slug="bench-next",
@@ -124,7 +111,7 @@ def run_once(goals: int, repeat: int) -> dict:
             with transaction.atomic():
                 with CaptureQueriesContext(connection) as carry_queries:
                     started = time.perf_counter()
-                    result = period_carry_over(source=source, target=target)
+                    result = period_carry_over(by=system_actor(), source=source, target=target)
                     carry_times.append(time.perf_counter() - started)
                 tree_ok = find_problems() == []
                 assert result.created == count, (result.created, count)

@@ -16,12 +16,10 @@ the period and a 500-goal page of goals/, timed with their query counts.
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 
-import django
+from tests.bench.common import generate_period, setup_django, system_actor, throwaway_database
 
 FORMATS = ("csv", "xlsx", "json")
 
@@ -32,16 +30,9 @@ def main() -> int:
     parser.add_argument("--small", type=int, default=2_000, help="The second size, for the query counts.")
     args = parser.parse_args()
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vision.settings")
-    django.setup()
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        test_file = os.path.join(tempfile.mkdtemp(), "bench_exchange.sqlite3")
-        connection.settings_dict["TEST"]["NAME"] = test_file
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    setup_django()
     ok = True
-    try:
+    with throwaway_database("bench_exchange") as connection:
         print(f"database: {connection.vendor}")
         for size in (args.small, args.goals):
             api = run_api(size)
@@ -63,15 +54,12 @@ def main() -> int:
                     f"({result['second_writes']} writes)\n"
                     f"    file after round trip identical: {result['identical']}; tree sound: {result['tree_ok']}"
                 )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     print("RESULT:", "round trips identical, second imports wrote nothing" if ok else "FAILED")
     return 0 if ok else 1
 
 
 def run_api(goals: int) -> dict:
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
@@ -80,7 +68,7 @@ def run_api(goals: int) -> dict:
     from vision.models import MandatePeriod
 
     with transaction.atomic():
-        call_command("generate_goals", goals=goals, periods=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        generate_period(goals)
         period = MandatePeriod.objects.get(is_current=True)
         client = APIClient()
         client.force_authenticate(get_user_model().objects.create(username="bench"))
@@ -112,7 +100,6 @@ def run_api(goals: int) -> dict:
 
 
 def run_once(goals: int, fmt: str) -> dict:
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -123,7 +110,7 @@ def run_once(goals: int, fmt: str) -> dict:
     from vision.models import MandatePeriod
 
     with transaction.atomic():
-        call_command("generate_goals", goals=goals, periods=1, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        generate_period(goals)
         period = MandatePeriod.objects.get(is_current=True)
         count = Goal.objects.valid_in(period).count()
 
@@ -138,14 +125,14 @@ def run_once(goals: int, fmt: str) -> dict:
 
         with CaptureQueriesContext(connection) as import_queries:
             started, cpu_started = time.perf_counter(), time.process_time()
-            goals_import(rows=exchange.read(first, fmt))
+            goals_import(by=system_actor(), rows=exchange.read(first, fmt))
             import_s = time.perf_counter() - started
             import_cpu = time.process_time() - cpu_started
         identical = exchange.write(exchange.export_rows(period), fmt) == first
 
         with CaptureQueriesContext(connection) as again_queries:
             started, cpu_started = time.perf_counter(), time.process_time()
-            second = goals_import(rows=exchange.read(first, fmt))
+            second = goals_import(by=system_actor(), rows=exchange.read(first, fmt))
             again_s = time.perf_counter() - started
             again_cpu = time.process_time() - cpu_started
         tree_ok = find_problems() == []

@@ -63,9 +63,9 @@ def rss_kb(pid: int, field: str = "VmRSS") -> int:
 
 def child_upload(path: str) -> None:
     """Runs in its own process so its peak memory is the upload's alone."""
-    import django
+    from tests.bench.common import setup_django, system_actor
 
-    django.setup()
+    setup_django()
     from django.core.files import File
 
     from dialogue import services
@@ -75,9 +75,10 @@ def child_upload(path: str) -> None:
     started = time.perf_counter()
     with open(path, "rb") as handle:
         material = services.material_upload(
+            by=system_actor(),
             material=Material(
                 title="Benchmarkdäck", version="68 MB", file=File(handle, name="benchmark.pptx")
-            )
+            ),
         )
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kB on Linux
@@ -246,9 +247,9 @@ def main() -> None:
             f"(+{upload['growth_mb']:.0f} MB over {upload['rss_before_mb']:.0f} MB after start-up)"
         )
 
-        import django
+        from tests.bench.common import setup_django
 
-        django.setup()
+        setup_django()
         from django.test import Client
 
         from tests.factories import UserFactory

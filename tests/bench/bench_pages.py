@@ -94,9 +94,9 @@ class Result:
 
 def prepare() -> None:
     """Create the bench user, choose the URLs, count each page's queries; print JSON."""
-    import django
+    from tests.bench.common import setup_django
 
-    django.setup()
+    setup_django()
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import connection

@@ -11,11 +11,10 @@ HTML report is written to bench-results/profile.html).
 """
 
 import argparse
-import os
 import time
 from pathlib import Path
 
-import django
+from tests.bench.common import setup_django
 
 PAGES = {
     "start page": "/",
@@ -36,12 +35,13 @@ def main() -> None:
     parser.add_argument("--time-all", action="store_true")
     parser.add_argument("--warm", action="store_true", help="Profile with a warm cache.")
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.bench.bench_settings")
-    os.environ.setdefault("DEBUG", "0")
-    os.environ.setdefault("SECRET_KEY", "profile-" + "x" * 50)
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-    django.setup()
+    setup_django(
+        "tests.bench.bench_settings",
+        DEBUG="0",
+        SECRET_KEY="profile-" + "x" * 50,
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+    )
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.test import Client

@@ -3,6 +3,7 @@
 from urllib.parse import unquote
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 from dialogue import streaming
@@ -115,20 +116,21 @@ def test_material_download_keeps_swedish_letters_in_the_file_name(reader_client,
     response = reader_client.get(material.file_url)
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment; ")
-    encoded = disposition.split("filename*=UTF-8''", 1)[1]
+    encoded = disposition.split("filename*=utf-8''", 1)[1]
     assert unquote(encoded) == "NORRKÖPING tar plats – Ett dialogmaterial om vår gemensamma vision 2.0.pptx"
-    assert (
-        'filename="NORRKOPING tar plats - Ett dialogmaterial om var gemensamma vision 2.0.pptx"'
-        in disposition
-    )
     assert response["ETag"] == f'"{material.sha256}"'
     assert body(response) == material.file.storage.open(material.file.name).read()
 
 
-def test_content_disposition_escapes_quotes_and_stays_plain_for_ascii():
-    assert streaming.content_disposition("deck.pdf", as_attachment=False) == 'inline; filename="deck.pdf"'
-    header = streaming.content_disposition('Åsa "ö".pptx', as_attachment=True)
-    assert header == "attachment; filename=\"Asa o.pptx\"; filename*=UTF-8''%C3%85sa%20%22%C3%B6%22.pptx"
+def test_download_names_stay_plain_for_ascii_and_quote_the_rest():
+    def disposition(download_name, as_attachment):
+        response = HttpResponse()
+        media = streaming.MediaFile("x", 1, '"e"', "application/pdf", download_name, as_attachment)
+        streaming._headers(response, media)
+        return response["Content-Disposition"]
+
+    assert disposition("deck.pdf", False) == 'inline; filename="deck.pdf"'
+    assert disposition('Åsa "ö".pptx', True) == "attachment; filename*=utf-8''%C3%85sa%20%22%C3%B6%22.pptx"
 
 
 def test_captions_are_served_as_webvtt_inline(reader_client, lecture):

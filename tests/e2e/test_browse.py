@@ -7,7 +7,7 @@ import pytest
 
 from goals.demo import load_goals
 from goals.models import Goal
-from tests.browser import SCREENSHOTS, WCAG_21_AA
+from tests.browser import axe_violations, shoot, signed_in
 from tests.factories import UserFactory
 
 COUNCIL_GOAL = "Norrköpingsbornas utbildningsnivå ska höjas"
@@ -21,18 +21,9 @@ def demo(transactional_db):
     return Goal.objects.filter(period__slug="2023-2026")
 
 
-def signed_in(browser, live_server, client, *, javascript=True, viewport=(1280, 900), locale="sv-SE"):
-    client.force_login(UserFactory(username="lasare"))
-    context = browser.new_context(
-        viewport={"width": viewport[0], "height": viewport[1]}, locale=locale, java_script_enabled=javascript
-    )
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text))
-    return page
+@pytest.fixture
+def reader_user(transactional_db):
+    return UserFactory(username="lasare")
 
 
 def toggle_of(page, title: str):
@@ -43,24 +34,9 @@ def children_of(page, title: str):
     return page.locator(f"li.node:has(> .row a:text-is('{title}')) > ul.children")
 
 
-def shoot(page, name: str, full_page: bool = True) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-        for v in results.response["violations"]
-    ]
-
-
 @pytest.mark.browser
-def test_tree_expands_and_collapses_with_the_mouse_in_place(browser, live_server, client, demo):
-    page = signed_in(browser, live_server, client)
+def test_tree_expands_and_collapses_with_the_mouse_in_place(browser, live_server, client, demo, reader_user):
+    page = signed_in(browser, live_server, client, reader_user)
     page.goto(f"{live_server.url}/goals/")
     page.evaluate("() => { window.notReloaded = true; }")
     toggle, children = toggle_of(page, COUNCIL_GOAL), children_of(page, COUNCIL_GOAL)
@@ -82,8 +58,8 @@ def test_tree_expands_and_collapses_with_the_mouse_in_place(browser, live_server
 
 
 @pytest.mark.browser
-def test_tree_works_with_the_keyboard_alone(browser, live_server, client, demo):
-    page = signed_in(browser, live_server, client)
+def test_tree_works_with_the_keyboard_alone(browser, live_server, client, demo, reader_user):
+    page = signed_in(browser, live_server, client, reader_user)
     page.goto(f"{live_server.url}/goals/")
     toggle = toggle_of(page, COUNCIL_GOAL)
     for _ in range(60):
@@ -115,8 +91,10 @@ def test_tree_works_with_the_keyboard_alone(browser, live_server, client, demo):
 
 
 @pytest.mark.browser
-def test_tree_expands_without_javascript_through_plain_requests(browser, live_server, client, demo):
-    page = signed_in(browser, live_server, client, javascript=False)
+def test_tree_expands_without_javascript_through_plain_requests(
+    browser, live_server, client, demo, reader_user
+):
+    page = signed_in(browser, live_server, client, reader_user, javascript=False)
     page.goto(f"{live_server.url}/goals/")
     toggle_of(page, COUNCIL_GOAL).click()
     page.wait_for_url(re.compile(r".*open=\d+.*"))
@@ -130,9 +108,9 @@ def test_tree_expands_without_javascript_through_plain_requests(browser, live_se
 
 
 @pytest.mark.browser
-def test_goal_page_breadcrumb_follows_the_red_thread(browser, live_server, client, demo):
+def test_goal_page_breadcrumb_follows_the_red_thread(browser, live_server, client, demo, reader_user):
     goal = demo.get(title=UNIT_GOAL)
-    page = signed_in(browser, live_server, client)
+    page = signed_in(browser, live_server, client, reader_user)
     page.goto(f"{live_server.url}/goals/{goal.pk}/")
     crumbs = page.locator("nav.breadcrumb li")
     assert crumbs.all_inner_texts() == [
@@ -151,8 +129,8 @@ def test_goal_page_breadcrumb_follows_the_red_thread(browser, live_server, clien
 
 
 @pytest.mark.browser
-def test_search_from_the_header(browser, live_server, client, demo):
-    page = signed_in(browser, live_server, client)
+def test_search_from_the_header(browser, live_server, client, demo, reader_user):
+    page = signed_in(browser, live_server, client, reader_user)
     page.goto(f"{live_server.url}/")
     page.get_by_role("searchbox", name="Sök mål och enheter").fill("skolor")
     page.keyboard.press("Enter")
@@ -167,7 +145,7 @@ def test_search_from_the_header(browser, live_server, client, demo):
 
 
 @pytest.mark.browser
-def test_every_page_type_passes_axe_at_wcag_21_aa(browser, live_server, client, demo):
+def test_every_page_type_passes_axe_at_wcag_21_aa(browser, live_server, client, demo, reader_user):
     """axe-core finds 0 WCAG 2.1 A/AA violations on every page type, in Swedish and in English."""
     goal = demo.get(title=COUNCIL_GOAL)
     pages = {
@@ -182,7 +160,7 @@ def test_every_page_type_passes_axe_at_wcag_21_aa(browser, live_server, client, 
     }
     found = {}
     for locale in ("sv-SE", "en-GB"):
-        page = signed_in(browser, live_server, client, locale=locale)
+        page = signed_in(browser, live_server, client, reader_user, locale=locale)
         for name, url in pages.items():
             page.goto(f"{live_server.url}{url}")
             if name == "tree":
@@ -200,9 +178,9 @@ def test_every_page_type_passes_axe_at_wcag_21_aa(browser, live_server, client, 
 
 
 @pytest.mark.browser
-def test_phone_width_and_print_layouts(browser, live_server, client, demo):
+def test_phone_width_and_print_layouts(browser, live_server, client, demo, reader_user):
     goal = demo.get(title=COUNCIL_GOAL)
-    page = signed_in(browser, live_server, client, viewport=(390, 844))
+    page = signed_in(browser, live_server, client, reader_user, viewport=(390, 844))
     page.goto(f"{live_server.url}/goals/")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
     assert axe_violations(page) == []

@@ -2,36 +2,19 @@
 
 import pytest
 
-from tests.browser import ARTIFACTS
+from tests.browser import axe_violations, shoot, signed_in
 from tests.factories import LectureFactory, MaterialFactory, UserFactory
 
 VIDEO = "document.getElementById('lecture-video')"
 
 
-@pytest.fixture
-def browser_page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    yield context
-    context.close()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_lecture_plays_seeks_to_a_chapter_and_loads_captions(browser_page, live_server, client):
+def test_the_lecture_plays_seeks_to_a_chapter_and_loads_captions(browser, live_server, client):
     LectureFactory(chapters=[(0, "Inledning"), (16, "Vad betyder det här för oss?"), (26, "Avslutning")])
     MaterialFactory()
-    user = UserFactory(username="lasare")
-    client.force_login(user)
-    browser_page.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = browser_page.new_page()
+    page = signed_in(browser, live_server, client, UserFactory(username="lasare"))
     # Page-side waits are written as functions: the page's CSP refuses string eval.
-    csp_errors = []
-    page.on(
-        "console",
-        lambda message: "Content Security Policy" in message.text and csp_errors.append(message.text),
-    )
     media_statuses = []
     page.on("response", lambda response: "/files/" in response.url and media_statuses.append(response.status))
     page.goto(f"{live_server.url}/dialogue/")
@@ -58,9 +41,8 @@ def test_the_lecture_plays_seeks_to_a_chapter_and_loads_captions(browser_page, l
 
     assert 206 in media_statuses  # the player's seeks went through the view's range handling
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dialogue-lecture.png"), full_page=True)
-    assert csp_errors == []
+    shoot(page, "dialogue-lecture")
+    assert page.csp_errors == []
 
     from axe_playwright_python.sync_playwright import Axe
 
@@ -70,18 +52,9 @@ def test_the_lecture_plays_seeks_to_a_chapter_and_loads_captions(browser_page, l
     assert results.violations_count == 0, results.generate_report()
 
 
-def _axe_violations(page) -> tuple[int, str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
-    return results.violations_count, results.generate_report()
-
-
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_member_records_a_workshop_in_the_browser_and_sees_it_listed(browser_page, live_server, client):
+def test_a_member_records_a_workshop_in_the_browser_and_sees_it_listed(browser, live_server, client):
     from django.core.management import call_command
 
     from dialogue.models import Workshop
@@ -91,16 +64,10 @@ def test_a_member_records_a_workshop_in_the_browser_and_sees_it_listed(browser_p
     unit = Unit.objects.get(slug="utbildningskontoret")
     user = UserFactory(username="chef")
     UnitMembership.objects.create(user=user, unit=unit, role=UnitRole.VIEWER)
-    client.force_login(user)
-    browser_page.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = browser_page.new_page()
+    page = signed_in(browser, live_server, client, user)
     page.goto(f"{live_server.url}/dialogue/")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dialogue-demo.png"), full_page=True)
-    count, report = _axe_violations(page)
-    assert count == 0, report
+    shoot(page, "dialogue-demo")
+    assert axe_violations(page) == []
 
     page.get_by_role("link", name="Utbildningskontoret").first.click()
     page.wait_for_url("**/workshops/new/")
@@ -109,9 +76,8 @@ def test_a_member_records_a_workshop_in_the_browser_and_sees_it_listed(browser_p
     page.get_by_label("Det gruppen tyckte var viktigt").fill("Att läsningen syns hela dagen")
     page.get_by_label("Det gruppen ska göra").fill("Vi provar läsfrämjande raster")
     page.get_by_label("Närvaron i grundskolan ska öka").check()
-    count, report = _axe_violations(page)
-    assert count == 0, report
-    page.screenshot(path=str(ARTIFACTS / "dialogue-workshop-form.png"), full_page=True)
+    assert axe_violations(page) == []
+    shoot(page, "dialogue-workshop-form")
     page.get_by_role("button", name="Spara workshoppen").click()
     page.wait_for_url("**/dialogue/")
     assert page.get_by_text("Att läsningen syns hela dagen").is_visible()
@@ -120,4 +86,4 @@ def test_a_member_records_a_workshop_in_the_browser_and_sees_it_listed(browser_p
 
     page.goto(f"{live_server.url}{unit.get_absolute_url()}")
     page.get_by_text("Att läsningen syns hela dagen").wait_for()  # loaded into the unit page by htmx
-    page.screenshot(path=str(ARTIFACTS / "dialogue-unit-workshops.png"), full_page=True)
+    shoot(page, "dialogue-unit-workshops")

@@ -4,7 +4,7 @@ import pytest
 
 from goals.demo import load_goals
 from goals.models import Goal
-from tests.browser import SCREENSHOTS, WCAG_21_AA
+from tests.browser import axe_violations, shoot, signed_in
 from tests.factories import UserFactory
 from vision.models import Unit, UnitRole
 from vision.services import membership_grant
@@ -18,33 +18,6 @@ def editor(transactional_db):
     user = UserFactory(username="redaktor")
     membership_grant(user=user, unit=Unit.objects.get(slug="utbildningskontoret"), role=UnitRole.EDITOR)
     return user
-
-
-def signed_in(browser, live_server, client, user, locale="sv-SE"):
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale=locale)
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text))
-    return page
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-        for v in results.response["violations"]
-    ]
-
-
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 def test_editor_relinks_a_goal_in_two_clicks(browser, live_server, client, editor):

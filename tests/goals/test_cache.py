@@ -9,6 +9,7 @@ from goals import cache as goal_cache
 from goals import services
 from goals.models import Goal
 from tests.factories import GoalFactory, PeriodFactory
+from vision.actors import system_actor
 
 
 @pytest.fixture
@@ -99,50 +100,52 @@ def test_create_bumps_its_period_only(two_periods, period, next_period, council)
 def test_update_bumps_the_period_it_left_and_the_one_it_joined(two_periods, period, next_period):
     goal = two_periods["first"]
     before = versions(period, next_period)
-    services.goal_update(goal=goal, title="Ny titel")
+    services.goal_update(by=system_actor(), goal=goal, title="Ny titel")
     assert changed(before, versions(period, next_period)) == [True, False]
 
 
 def test_move_retire_and_delete_bump_the_branch_periods(two_periods, period, next_period):
     tree = two_periods
     before = versions(period, next_period)
-    services.goal_move(goal=tree["second"], target=tree["area"], position="last-child")
+    services.goal_move(by=system_actor(), goal=tree["second"], target=tree["first"], position="left")
     assert changed(before, versions(period, next_period)) == [True, False]
 
     before = versions(period, next_period)
-    services.goal_retire(goal=tree["council"])
+    services.goal_retire(by=system_actor(), goal=tree["council"])
     assert changed(before, versions(period, next_period)) == [True, False]
 
     before = versions(period, next_period)
-    services.goal_delete(goal=Goal.objects.get(pk=tree["later_area"].pk))
+    services.goal_delete(by=system_actor(), goal=Goal.objects.get(pk=tree["later_area"].pk))
     assert changed(before, versions(period, next_period)) == [False, True]
 
 
 def test_changing_the_vision_bumps_every_period(two_periods, period, next_period):
     before = versions(period, next_period)
-    services.goal_update(goal=two_periods["vision"], title="NORRKÖPING tar plats (reviderad)")
+    services.goal_update(
+        by=system_actor(), goal=two_periods["vision"], title="NORRKÖPING tar plats (reviderad)"
+    )
     assert changed(before, versions(period, next_period)) == [True, True]
 
 
 def test_links_and_carry_over_bump_their_periods(two_periods, period, next_period, office):
     tree = two_periods
     before = versions(period, next_period)
-    services.goal_link_add(source=tree["first"], target=tree["second"])
+    services.goal_link_add(by=system_actor(), source=tree["first"], target=tree["second"])
     assert changed(before, versions(period, next_period)) == [True, False]
 
     before = versions(period, next_period)
-    services.goal_link_remove(source=tree["first"], target=tree["second"])
+    services.goal_link_remove(by=system_actor(), source=tree["first"], target=tree["second"])
     assert changed(before, versions(period, next_period)) == [True, False]
 
     before = versions(period, next_period)
-    result = services.period_carry_over(source=period, target=next_period)
+    result = services.period_carry_over(by=system_actor(), source=period, target=next_period)
     assert result.created
     assert changed(before, versions(period, next_period)) == [True, True]
 
 
 def test_a_dry_run_changes_nothing_and_bumps_nothing(two_periods, period, next_period):
     before = versions(period, next_period)
-    services.period_carry_over(source=period, target=next_period, dry_run=True)
+    services.period_carry_over(by=system_actor(), source=period, target=next_period, dry_run=True)
     assert changed(before, versions(period, next_period)) == [False, False]
 
 
@@ -153,7 +156,7 @@ def test_an_import_bumps_the_periods_it_changed(two_periods, period, next_period
     data = exchange.write(exchange.export_rows(period), "json")
     renamed = data.replace("Solpaneler på skolor".encode(), "Solceller på skolor".encode())
     before = versions(period, next_period)
-    goals_import(rows=exchange.read(renamed, "json"))
+    goals_import(by=system_actor(), rows=exchange.read(renamed, "json"))
     assert Goal.objects.filter(title="Solceller på skolor").exists()
     assert changed(before, versions(period, next_period)) == [True, False]
 
@@ -164,7 +167,7 @@ def test_a_goal_page_version_follows_its_span_and_its_lineage(two_periods, perio
     goal_cache.bump_period_versions([next_period.pk])
     assert goal_cache.goal_version(goal) == before  # not valid there, no lineage there
 
-    services.period_carry_over(source=period, target=next_period)
+    services.period_carry_over(by=system_actor(), source=period, target=next_period)
     goal = Goal.objects.select_related("successor").get(pk=goal.pk)
     before = goal_cache.goal_version(goal)
     goal_cache.bump_period_versions([next_period.pk])  # where its successor lives
@@ -202,15 +205,6 @@ def test_cached_builds_once_per_version(period):
 # --- the pages: a warm cache saves the work, and a change shows at once ---
 
 
-@pytest.fixture
-def reader(client, db):
-    from tests.factories import UserFactory
-
-    client.force_login(UserFactory(username="lasare"))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 def render(client, url: str) -> tuple[str, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -235,7 +229,7 @@ def test_the_tree_is_cached_until_a_goal_in_its_period_changes(reader, two_perio
     GoalFactory(parent=two_periods["later_area"], level="council", owner=council, period=next_period)
     assert render(reader, url)[1] == warm  # another period's change leaves this tree cached
 
-    services.goal_update(goal=two_periods["council"], title="En klimatneutral kommun")
+    services.goal_update(by=system_actor(), goal=two_periods["council"], title="En klimatneutral kommun")
     html, queries = render(reader, url)
     assert "En klimatneutral kommun" in html
     assert "En klimatsmart kommun" not in html
@@ -257,23 +251,24 @@ def test_a_goal_page_shows_a_renamed_ancestor_in_its_red_thread(reader, two_peri
     assert warm < cold
     assert "Klimat och miljö" in html
 
-    services.goal_update(goal=two_periods["area"], title="Klimat, miljö och natur")
+    services.goal_update(by=system_actor(), goal=two_periods["area"], title="Klimat, miljö och natur")
     html, queries = render(reader, url)
     assert "Klimat, miljö och natur" in html
     assert queries == cold
 
 
-def test_a_goal_page_shows_a_new_sub_goal_a_move_and_a_link(reader, two_periods, period, office):
+def test_a_goal_page_shows_a_new_sub_goal_a_move_and_a_link(reader, two_periods, period, council, office):
     tree = two_periods
     url = f"/goals/{tree['council'].pk}/"
     render(reader, url)
     GoalFactory(parent=tree["council"], level="unit", owner=office, period=period, title="Laddplatser")
     assert "Laddplatser" in render(reader, url)[0]
 
-    services.goal_move(goal=tree["first"], target=tree["area"], position="last-child")
+    elsewhere = GoalFactory(parent=tree["area"], level="council", owner=council, period=period)
+    services.goal_move(by=system_actor(), goal=tree["first"], target=elsewhere, position="last-child")
     assert "Solpaneler på skolor" not in render(reader, url)[0]
 
-    services.goal_link_add(source=tree["first"], target=tree["council"])
+    services.goal_link_add(by=system_actor(), source=tree["first"], target=tree["council"])
     assert "Solpaneler på skolor" in render(reader, url)[0]
 
 
@@ -283,7 +278,7 @@ def test_the_api_tree_is_cached_until_a_goal_in_its_period_changes(reader, two_p
     warm_json, warm = render(reader, url)
     assert warm < cold
     assert warm_json == cold_json
-    services.goal_update(goal=two_periods["first"], title="Solceller på skolor")
+    services.goal_update(by=system_actor(), goal=two_periods["first"], title="Solceller på skolor")
     fresh_json, queries = render(reader, url)
     assert "Solceller på skolor" in fresh_json
     assert queries == cold
@@ -295,7 +290,7 @@ def test_a_unit_page_is_cached_until_a_goal_in_its_period_changes(reader, two_pe
     html, warm = render(reader, url)
     assert warm < cold
     assert "Solpaneler på skolor" in html
-    services.goal_update(goal=two_periods["council"], title="En klimatneutral kommun")
+    services.goal_update(by=system_actor(), goal=two_periods["council"], title="En klimatneutral kommun")
     html, queries = render(reader, url)
     assert "En klimatneutral kommun" in html  # in each listed goal's red thread
     assert queries == cold
@@ -317,7 +312,7 @@ def test_the_api_goal_list_of_a_period_is_cached_until_a_goal_in_it_changes(read
     warm_json, warm = render(reader, url)
     assert warm < cold
     assert warm_json == cold_json
-    services.goal_update(goal=two_periods["second"], title="Trygga skolvägar")
+    services.goal_update(by=system_actor(), goal=two_periods["second"], title="Trygga skolvägar")
     fresh_json, _ = render(reader, url)
     assert "Trygga skolvägar" in fresh_json
     assert reader.get("/api/goals/?period=2023-2026&level=nonsense").status_code == 400
@@ -328,7 +323,7 @@ def test_the_start_page_is_cached_until_a_goal_of_the_current_period_changes(rea
     html, warm = render(reader, "/")
     assert warm < cold
     assert "En klimatsmart kommun" in html
-    services.goal_update(goal=two_periods["council"], title="En klimatneutral kommun")
+    services.goal_update(by=system_actor(), goal=two_periods["council"], title="En klimatneutral kommun")
     html, queries = render(reader, "/")
     assert "En klimatneutral kommun" in html
     assert queries == cold

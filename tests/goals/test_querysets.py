@@ -1,5 +1,6 @@
 from goals.models import Goal, GoalLevel
 from tests.factories import GoalFactory
+from vision.actors import system_actor
 
 
 def titles(queryset) -> list[str]:
@@ -52,7 +53,7 @@ def test_descendant_child_and_ancestor_of(small_tree):
 def test_active_retired_visions_and_relinking(small_tree):
     from goals import services
 
-    services.goal_retire(goal=small_tree["second"])
+    services.goal_retire(by=system_actor(), goal=small_tree["second"])
     assert "Cykelbara skolvägar" in titles(Goal.objects.retired())
     assert "Cykelbara skolvägar" not in titles(Goal.objects.active())
     assert titles(Goal.objects.visions()) == [small_tree["vision"].title]

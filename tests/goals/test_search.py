@@ -2,17 +2,8 @@
 
 import re
 
-import pytest
-
 from goals import search
-from tests.factories import GoalFactory, UnitFactory, UserFactory
-
-
-@pytest.fixture
-def reader(client, db):
-    client.force_login(UserFactory(username="lasare"))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
+from tests.factories import GoalFactory, UnitFactory
 
 
 def found_titles(reader, query: str) -> list[str]:

@@ -65,7 +65,7 @@ def test_finds_bad_paths_level_breaks_and_active_under_retired(small_tree):
     Goal.objects.filter(pk=small_tree["first"].pk).update(path=small_tree["first"].path[:-1] + "a")
     Goal.objects.filter(pk=small_tree["council"].pk).update(level="activity")
     Goal.objects.filter(pk=small_tree["area"].pk).update(status="retired")
-    assert {"bad_path", "level_above_parent", "active_under_retired"} <= kinds()
+    assert {"bad_path", "level_not_under_parent", "active_under_retired"} <= kinds()
 
 
 def test_command_exits_with_status_1_on_problems(small_tree):

@@ -10,12 +10,31 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goals import services
-from goals.models import LEVEL_RANK, Goal, GoalLevel
+from goals.models import Goal, GoalLevel
 from goals.tree_check import find_problems
 from tests.factories import PeriodFactory, UnitFactory
+from vision.actors import system_actor
+from vision.models import UnitKind
 
 LEVELS = [GoalLevel.AREA, GoalLevel.COUNCIL, GoalLevel.COMMITTEE, GoalLevel.UNIT, GoalLevel.ACTIVITY]
 POSITIONS = ["first-child", "last-child", "left", "right"]
+
+# The governance model as the model knows it: which levels each level may sit directly under,
+# and a kind of unit that may own it.
+PARENT_LEVELS = {
+    GoalLevel.AREA: {GoalLevel.VISION},
+    GoalLevel.COUNCIL: {GoalLevel.AREA},
+    GoalLevel.COMMITTEE: {GoalLevel.COUNCIL},
+    GoalLevel.UNIT: {GoalLevel.COMMITTEE, GoalLevel.COUNCIL},
+    GoalLevel.ACTIVITY: {GoalLevel.UNIT, GoalLevel.COMMITTEE},
+}
+OWNER_KIND = {
+    GoalLevel.AREA: UnitKind.COUNCIL,
+    GoalLevel.COUNCIL: UnitKind.COUNCIL,
+    GoalLevel.COMMITTEE: UnitKind.COMMITTEE,
+    GoalLevel.UNIT: UnitKind.OFFICE,
+    GoalLevel.ACTIVITY: UnitKind.OFFICE,
+}
 
 
 @dataclass
@@ -45,7 +64,7 @@ class Node:
 def allowed_under(goal_level, goal_period, goal_active, parent) -> bool:
     if parent is None:
         return False
-    if LEVEL_RANK[goal_level] < LEVEL_RANK[parent.level]:
+    if parent.level not in PARENT_LEVELS[goal_level]:
         return False
     if parent.period is not None and parent.period != goal_period:
         return False
@@ -83,25 +102,42 @@ class Model:
         goal.relink = False
         return True
 
-    def carry(self, new_pks: list[int]) -> None:
+    def carry_plan(self) -> list[tuple[Node, Node, bool]] | None:
+        """(goal, the ancestor its copy goes under, flagged?) in carry order; None when a goal has nowhere to go."""
         candidates = [n for n in self.nodes() if n.period == "p1" and n.active and n.successor is None]
-        images = {}
+        planned = set()
+        plan = []
         for node in candidates:
             anchor = node.parent
-            while True:
-                if anchor.period is None and anchor.active:
-                    image = anchor
-                elif anchor.successor is not None and anchor.successor.active:
-                    image = anchor.successor
-                else:
-                    image = images.get(id(anchor))
-                if image is not None:
+            while anchor is not None:
+                has_image = (
+                    (anchor.period is None and anchor.active)
+                    or (anchor.successor is not None and anchor.successor.active)
+                    or id(anchor) in planned
+                )
+                if has_image and anchor.level in PARENT_LEVELS[node.level]:
                     break
                 anchor = anchor.parent
-            copy = Node(new_pks.pop(0), image, node.level, "p2", relink=anchor is not node.parent)
+            if anchor is None:
+                return None
+            planned.add(id(node))
+            plan.append((node, anchor, anchor is not node.parent))
+        return plan
+
+    def carry(self, plan, new_pks: list[int]) -> None:
+        copies = {}
+        for node, anchor, relink in plan:
+            if anchor.period is None and anchor.active:
+                image = anchor
+            elif anchor.successor is not None and anchor.successor.active:
+                image = anchor.successor
+            else:
+                image = copies[id(anchor)]
+            copy = Node(new_pks.pop(0), image, node.level, "p2", relink=relink)
             image.children.append(copy)
-            node.successor = copy
-            images[id(node)] = copy
+            copies[id(node)] = copy
+        for node, _, _ in plan:
+            node.successor = copies[id(node)]
 
 
 def stored_rows():
@@ -139,8 +175,8 @@ def run_operations(operations):
     }
     for period in periods.values():
         period.refresh_from_db()
-    unit = UnitFactory()
-    vision = services.goal_create(parent=None, title="Vision", level=GoalLevel.VISION)
+    units = {kind: UnitFactory(kind=kind) for kind in set(OWNER_KIND.values())}
+    vision = services.goal_create(by=system_actor(), parent=None, title="Vision", level=GoalLevel.VISION)
     model = Model(vision.pk)
 
     for op in operations:
@@ -151,10 +187,11 @@ def run_operations(operations):
             expected = allowed_under(level, period, True, parent)
             try:
                 goal = services.goal_create(
+                    by=system_actor(),
                     parent=Goal.objects.get(pk=parent.pk),
                     title=f"G{len(nodes)}",
                     level=level,
-                    owner=unit,
+                    owner=units[OWNER_KIND[level]],
                     period=periods[period],
                 )
             except ValidationError:
@@ -167,7 +204,10 @@ def run_operations(operations):
             expected = model.move(goal, target, op[3])
             try:
                 services.goal_move(
-                    goal=Goal.objects.get(pk=goal.pk), target=Goal.objects.get(pk=target.pk), position=op[3]
+                    by=system_actor(),
+                    goal=Goal.objects.get(pk=goal.pk),
+                    target=Goal.objects.get(pk=target.pk),
+                    position=op[3],
                 )
             except ValidationError:
                 assert not expected, f"move refused but the model allows it: {op}"
@@ -175,13 +215,21 @@ def run_operations(operations):
                 assert expected, f"move accepted but the model refuses it: {op}"
         elif op[0] == "retire":
             node = nodes[op[1] % len(nodes)]
-            services.goal_retire(goal=Goal.objects.get(pk=node.pk))
+            services.goal_retire(by=system_actor(), goal=Goal.objects.get(pk=node.pk))
             for descendant in node.walk():
                 descendant.active = False
         else:
-            result = services.period_carry_over(source=periods["p1"], target=periods["p2"])
-            # successors is keyed by source goal in path order, the order the model carries in.
-            model.carry([copy.pk for copy in result.successors.values()])
+            plan = model.carry_plan()
+            try:
+                result = services.period_carry_over(
+                    by=system_actor(), source=periods["p1"], target=periods["p2"]
+                )
+            except ValidationError:
+                assert plan is None, f"carry-over refused but the model finds a place for every goal: {op}"
+            else:
+                assert plan is not None, f"carry-over accepted but the model finds no place for a goal: {op}"
+                # successors is keyed by source goal in path order, the order the model carries in.
+                model.carry(plan, [copy.pk for copy in result.successors.values()])
 
         assert find_problems() == [], op
         assert stored_rows() == model.rows(), op

@@ -6,9 +6,8 @@ from django.urls import reverse
 
 from goals import services
 from goals.models import Goal, GoalLevel, GoalLink
-from goals.permissions import NotAllowed
 from tests.factories import GoalFactory, UserFactory
-from vision.actors import system_actor
+from vision.actors import NotAllowed, system_actor
 from vision.models import UnitRole
 from vision.services import membership_grant
 

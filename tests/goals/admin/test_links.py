@@ -163,7 +163,7 @@ def test_inline_cannot_reach_another_goals_link(editor_client, goals):
 
 def test_a_refusal_at_saving_time_becomes_a_message(editor_client, goals, monkeypatch):
     """Should the service refuse after the form passed (a right withdrawn meanwhile), nothing is written."""
-    from goals.permissions import NotAllowed
+    from vision.actors import NotAllowed
 
     def refuse(**kwargs):
         raise NotAllowed("Withdrawn meanwhile.")

@@ -12,16 +12,19 @@ from goals.models import Goal, GoalLevel
 from goals.tree_check import find_problems
 from tests.conftest import skip_or_fail
 from tests.factories import PeriodFactory, UnitFactory
+from vision.actors import system_actor
+from vision.models import Unit, UnitKind
 
 WORKERS = 8
 OPERATIONS = 40
 
 
-def worker(seed: int, parent_pks: list[int], errors) -> None:
+def worker(seed: int, parent_pks: list[int], owner_pk: int, errors) -> None:
     connections.close_all()  # never share the parent's socket
     rng = random.Random(seed)
     mine: list[int] = []
     try:
+        owner = Unit.objects.get(pk=owner_pk)
         for n in range(OPERATIONS):
             parent = Goal.objects.select_related("period", "owner").get(pk=rng.choice(parent_pks))
             if mine and rng.random() < 0.4:
@@ -30,15 +33,21 @@ def worker(seed: int, parent_pks: list[int], errors) -> None:
                 if siblings and rng.random() < 0.5:
                     target = Goal.objects.get(pk=rng.choice(siblings))
                     if target.pk != goal.pk:
-                        services.goal_move(goal=goal, target=target, position=rng.choice(["left", "right"]))
+                        services.goal_move(
+                            by=system_actor(),
+                            goal=goal,
+                            target=target,
+                            position=rng.choice(["left", "right"]),
+                        )
                 else:
-                    services.goal_move(goal=goal, target=parent, position="last-child")
+                    services.goal_move(by=system_actor(), goal=goal, target=parent, position="last-child")
             else:
                 goal = services.goal_create(
+                    by=system_actor(),
                     parent=parent,
                     title=f"w{seed}-{n}",
                     level=GoalLevel.UNIT,
-                    owner=parent.owner,
+                    owner=owner,
                     period=parent.period,
                 )
                 mine.append(goal.pk)
@@ -54,11 +63,20 @@ def test_concurrent_adds_and_moves_surface_no_error_and_keep_tree_sound():
         skip_or_fail("needs PostgreSQL: run with DATABASE_URL=postgres://...", "REQUIRE_POSTGRES")
     period = PeriodFactory(slug="2023-2026", start="2023-01-01", end="2026-12-31")
     period.refresh_from_db()
-    unit = UnitFactory()
-    vision = services.goal_create(parent=None, title="Vision", level=GoalLevel.VISION)
+    council = UnitFactory(kind=UnitKind.COUNCIL)
+    office = UnitFactory(kind=UnitKind.OFFICE)
+    vision = services.goal_create(by=system_actor(), parent=None, title="Vision", level=GoalLevel.VISION)
+    area = services.goal_create(
+        by=system_actor(), parent=vision, title="Område", level=GoalLevel.AREA, owner=council, period=period
+    )
     parents = [
         services.goal_create(
-            parent=vision, title=f"Område {n}", level=GoalLevel.AREA, owner=unit, period=period
+            by=system_actor(),
+            parent=area,
+            title=f"Fullmäktigemål {n}",
+            level=GoalLevel.COUNCIL,
+            owner=council,
+            period=period,
         ).pk
         for n in range(3)
     ]
@@ -66,7 +84,9 @@ def test_concurrent_adds_and_moves_surface_no_error_and_keep_tree_sound():
 
     context = multiprocessing.get_context("fork")
     errors = context.Queue()
-    processes = [context.Process(target=worker, args=(seed, parents, errors)) for seed in range(WORKERS)]
+    processes = [
+        context.Process(target=worker, args=(seed, parents, office.pk, errors)) for seed in range(WORKERS)
+    ]
     for process in processes:
         process.start()
     for process in processes:

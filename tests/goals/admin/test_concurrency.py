@@ -7,7 +7,7 @@ to the description and saves; adds goals; moves goals between two parents,
 by drag and drop and through the change form. Half are administrators, half
 unit editors. Afterwards: no answer was a 500, every save that was accepted
 kept its marker (no lost update), refused saves said why, and the tree is
-sound. tests/goals/test_concurrency.py covers the services alone.
+sound. tests/goals/services/test_concurrency.py covers the services alone.
 """
 
 import multiprocessing
@@ -24,7 +24,7 @@ from django.test import Client
 from goals.models import Goal, GoalLevel
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory, PeriodFactory, UnitFactory, UserFactory, VisionFactory
-from tests.vision.admin_forms import admin_form_data
+from tests.goals.admin.support import admin_form_data
 from vision.models import UnitRole
 from vision.services import membership_grant
 

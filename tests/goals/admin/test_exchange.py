@@ -71,14 +71,9 @@ def test_import_is_for_administrators_only(client, small_tree):
     assert client.get(IMPORT).status_code == 403
 
 
-def test_an_editors_admin_export_holds_only_their_units_goals(client, small_tree, period, office):
+def test_an_editors_admin_export_holds_only_their_units_goals(editor_client, small_tree, period):
     """Everything outside an editor's units is hidden in the admin, exports included."""
-    from vision.services import membership_grant
-
-    editor = UserFactory(username="exportredaktor")
-    membership_grant(user=editor, unit=office, role="editor")
-    client.force_login(editor)
-    response = client.get(EXPORT, {"period": period.pk, "format": "json"})
+    response = editor_client.get(EXPORT, {"period": period.pk, "format": "json"})
     assert response.status_code == 200
     rows = exchange.read(response.content, "json")
     assert sorted(row.values["title"] for row in rows) == ["Cykelbara skolvägar", "Solpaneler på skolor"]

@@ -2,24 +2,16 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from goals import services
 from goals.models import Goal, GoalLink, GoalStatus
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory, UserFactory
+from vision.actors import system_actor
 from vision.models import UnitMembership, UnitRole
 from vision.services import membership_grant
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The messages are checked in English, whatever Swedish translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 CHANGELIST = reverse("admin:goals_goal_changelist")
@@ -45,9 +37,12 @@ def tree(small_tree, period, next_period, office, other_office, committee, counc
     retired = GoalFactory(
         parent=small_tree["council"], level="unit", owner=office, period=period, title="Gammalt mål"
     )
-    services.goal_retire(goal=retired)
+    services.goal_retire(by=system_actor(), goal=retired)
     later_area = GoalFactory(
         parent=small_tree["vision"], level="area", owner=council, period=next_period, title="Nästa period"
+    )
+    later_council = GoalFactory(
+        parent=later_area, level="council", owner=council, period=next_period, title="Nästa periods mål"
     )
     activity = GoalFactory(
         parent=small_tree["first"], level="activity", owner=office, period=period, title="Aktivitet"
@@ -58,21 +53,9 @@ def tree(small_tree, period, next_period, office, other_office, committee, counc
         "foreign": foreign,
         "retired": retired,
         "later_area": later_area,
+        "later_council": later_council,
         "activity": activity,
     }
-
-
-@pytest.fixture
-def editor(db, office):
-    user = UserFactory(username="redaktor")
-    membership_grant(user=user, unit=office, role=UnitRole.EDITOR)
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def form_data(goal, **changes):
@@ -146,42 +129,44 @@ def test_other_units_goal_cannot_be_opened_or_changed(editor_client, tree):
 
 
 def test_parents_offered_are_valid_goals_of_the_same_period(editor_client, tree):
-    """Offered: the steering goals above and the unit's own goals; not another office's, retired, later or lower ones."""
+    """Offered: the steering goals above and the unit's own goals at the levels an activity may sit under;
+    not another office's, retired, later or other levels."""
     response = editor_client.get(change_url(tree["activity"]))
     choices = {
         label for value, label in response.context["adminform"].form.fields["treebeard_ref_node"].choices
     }
     offered = " ".join(str(label) for label in choices)
-    assert "En klimatsmart kommun" in offered and "Nämndmål" in offered
+    assert "Nämndmål" in offered
     assert "Solpaneler på skolor" in offered and "Cykelbara skolvägar" in offered
+    assert "En klimatsmart kommun" not in offered  # an activity sits under a unit or committee goal
     assert "Annat kontors mål" not in offered  # another unit's branch
     assert "Gammalt mål" not in offered  # retired
     assert "Nästa period" not in offered  # another period
     assert "Aktivitet" not in offered  # itself, and activities take no children
 
 
-def test_unit_goal_is_offered_no_parent_below_its_level(editor_client, tree):
+def test_unit_goal_is_offered_only_the_levels_it_may_sit_under(editor_client, tree):
     response = editor_client.get(change_url(tree["first"]))
     offered = " ".join(
         str(label) for _, label in response.context["adminform"].form.fields["treebeard_ref_node"].choices
     )
-    assert "Cykelbara skolvägar" in offered  # its own unit, same level
-    assert "Nämndmål" in offered
+    assert "En klimatsmart kommun" in offered and "Nämndmål" in offered
+    assert "Cykelbara skolvägar" not in offered  # its own unit, but a unit goal never sits under a unit goal
     assert "Solpaneler på skolor" not in offered  # itself
 
 
 @pytest.mark.parametrize(
-    ("target", "message"),
+    ("goal_key", "target", "message"),
     [
-        ("foreign", "belongs to Vård- och omsorgskontoret"),
-        ("retired", "cannot sit under the retired goal"),
-        ("later_area", "is not valid in every period"),
-        ("activity", "cannot sit under a activity"),
+        ("activity", "foreign", "belongs to Vård- och omsorgskontoret"),
+        ("activity", "retired", "cannot sit under the retired goal"),
+        ("first", "later_council", "is not valid in every period"),
+        ("second", "activity", "A unit goal cannot sit under a activity"),
     ],
 )
-def test_crafted_parent_is_refused_with_a_reason(editor_client, tree, target, message):
+def test_crafted_parent_is_refused_with_a_reason(editor_client, tree, goal_key, target, message):
     """A POST naming a parent outside the offered ones is refused with its reason; the tree is untouched."""
-    goal = tree["second"] if target == "activity" else tree["first"]
+    goal = tree[goal_key]
     before = tree_state()
     response = editor_client.post(change_url(goal), form_data(goal, treebeard_ref_node=tree[target].pk))
     assert response.status_code == 200
@@ -364,7 +349,9 @@ def test_editor_goal_lists_stay_within_a_fixed_number_of_queries(
 
 def test_goal_placed_by_an_administrator_elsewhere_can_still_be_saved(editor_client, tree, office):
     """An editor's goal under another unit's goal keeps its place when the editor changes its title."""
-    services.goal_move(goal=tree["activity"], target=tree["foreign"], position="last-child")
+    services.goal_move(
+        by=system_actor(), goal=tree["activity"], target=tree["foreign"], position="last-child"
+    )
     goal = Goal.objects.get(pk=tree["activity"].pk)
     form = editor_client.get(change_url(goal)).context["adminform"].form
     assert tree["foreign"].pk in [value for value, _ in form.fields["treebeard_ref_node"].choices]

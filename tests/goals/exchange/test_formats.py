@@ -1,3 +1,5 @@
+"""goals.exchange.formats and goals.services.imports: csv, xlsx and json both ways, refusals, commands."""
+
 import datetime
 import io
 import json
@@ -8,30 +10,31 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from goals import rules
+from goals import rules, services
 from goals.exchange import formats as exchange
 from goals.exchange.formats import FileRefused
 from goals.models import Goal, GoalLevel
 from goals.services import goals_import
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory
+from vision.actors import system_actor
 
 FORMATS = ["csv", "xlsx", "json"]
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are asserted in English here; test_errors_are_in_swedish_by_default checks Swedish."""
-    with translation.override("en"):
-        yield
+# Messages are asserted in English here; test_errors_are_in_swedish_by_default checks Swedish.
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture
 def rich_tree(small_tree, period, next_period, council, office):
     """small_tree plus decisions, a span of periods, a retired branch and awkward text."""
     area = small_tree["area"]
-    Goal.objects.filter(pk=small_tree["council"].pk).update(
-        decided_by="Kommunfullmäktige", decided_on=datetime.date(2022, 12, 19), case_number="KS 2022/0123"
+    services.goal_update(
+        by=system_actor(),
+        goal=small_tree["council"],
+        decided_by="Kommunfullmäktige",
+        decided_on=datetime.date(2022, 12, 19),
+        case_number="KS 2022/0123",
     )
     GoalFactory(
         parent=small_tree["vision"],
@@ -43,10 +46,8 @@ def rich_tree(small_tree, period, next_period, council, office):
         description="Två rader:\nrad två, med komma, och ”citat”.\r\nTredje.",
     )
     retired = GoalFactory(parent=area, level="council", owner=council, period=period, title="Avslutat mål")
-    GoalFactory(parent=retired, level="activity", owner=office, period=period, title="Avslutad aktivitet")
-    from goals import services
-
-    services.goal_retire(goal=retired)
+    GoalFactory(parent=retired, level="unit", owner=office, period=period, title="Avslutat enhetsmål")
+    services.goal_retire(by=system_actor(), goal=retired)
     return small_tree
 
 
@@ -55,7 +56,7 @@ def export(period, fmt) -> bytes:
 
 
 def import_bytes(data: bytes, fmt: str, **kwargs):
-    return goals_import(rows=exchange.read(data, fmt), **kwargs)
+    return goals_import(by=system_actor(), rows=exchange.read(data, fmt), **kwargs)
 
 
 def snapshot():
@@ -137,13 +138,15 @@ def test_export_is_in_tree_order_and_only_the_period(rich_tree, period, next_per
     assert "Senare" in later and any(t.startswith("Långsiktigt") for t in later)
 
 
-def test_import_updates_changed_rows_and_moves_to_a_new_parent(rich_tree, period):
+def test_import_updates_changed_rows_and_moves_to_a_new_parent(rich_tree, period, council):
     rows = csv_rows(export(period, "csv"))
     header = rows[0]
     first = next(r for r in rows if r[header.index("external_id")] == str(rich_tree["first"].external_id))
     first[header.index("title")] = "Solpaneler på alla skolor"
+    # Raised to a council goal of the council, straight under the goal area.
     first[header.index("parent_external_id")] = str(rich_tree["area"].external_id)
     first[header.index("level")] = GoalLevel.COUNCIL
+    first[header.index("owner_unit")] = council.slug
     version = Goal.objects.get(pk=rich_tree["first"].pk).version
 
     result = import_bytes(csv_bytes(rows), "csv")
@@ -151,6 +154,7 @@ def test_import_updates_changed_rows_and_moves_to_a_new_parent(rich_tree, period
     assert (result.updated, result.moved, result.created) == (1, 1, 0)
     moved = Goal.objects.get(pk=rich_tree["first"].pk)
     assert moved.title == "Solpaneler på alla skolor" and moved.level == GoalLevel.COUNCIL
+    assert moved.owner == council
     assert Goal.objects.get_parent(moved).pk == rich_tree["area"].pk
     assert moved.version > version, (
         "an import is a save like any other: editors holding the old version get a conflict"
@@ -251,15 +255,20 @@ def test_wrong_period_gets_the_message_of_the_shared_rules(file_rows, rich_tree,
     assert error.reason == expected.value.messages[0]
 
 
-def test_level_above_parent_gets_the_message_of_the_shared_rules(file_rows, rich_tree):
-    set_cell(file_rows, 3, "level", "activity")  # the area, which has council goals under it
-    error, *others = refused(csv_bytes(file_rows))
-    council_goal = Goal.objects.with_context().get(pk=rich_tree["council"].pk)
+def test_a_level_the_hierarchy_refuses_under_its_parent_gets_the_message_of_the_shared_rules(
+    file_rows, rich_tree, office
+):
+    # The council goal on line 4 made a unit goal of the office: its owner fits, its parent (an area) does not.
+    set_cell(file_rows, 4, "level", "unit")
+    set_cell(file_rows, 4, "owner_unit", office.slug)
+    errors = refused(csv_bytes(file_rows))
+    goal = Goal(level="unit", period=rich_tree["council"].period, owner=office, title="x")
     with pytest.raises(ValidationError) as expected:
-        rules.check_placement(council_goal, Goal(level="activity", title="x"))
-    assert (error.line, error.column) == (4, "level")
-    assert error.reason == expected.value.messages[0]
-    assert [e.column for e in others] == ["level"], "the other council goal under it is refused too"
+        rules.check_placement(goal, Goal.objects.with_context().get(pk=rich_tree["area"].pk))
+    assert expected.value.code == "level_not_under_parent"
+    assert [(e.line, e.column, e.reason) for e in errors] == [(4, "level", expected.value.messages[0])], (
+        "its children are not judged under a parent refused on its own line"
+    )
 
 
 def test_duplicate_id(file_rows):

@@ -6,35 +6,8 @@ import pytest
 from goals.demo import load_goals
 from goals.exchange import formats as exchange
 from goals.models import Goal
-from tests.browser import SCREENSHOTS, WCAG_21_AA
+from tests.browser import axe_violations, shoot, signed_in
 from tests.factories import UserFactory
-
-
-def signed_in(browser, live_server, client, user):
-    client.force_login(user)
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="sv-SE")
-    context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    page = context.new_page()
-    page.csp_errors = []
-    page.on("console", lambda m: "Content Security Policy" in m.text and page.csp_errors.append(m.text))
-    return page
-
-
-def axe_violations(page, context: str | None = None) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context=context, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
-    return [
-        f"{v['id']}: {v['help']} ({', '.join(str(n['target'][0]) for n in v['nodes'][:3])})"
-        for v in results.response["violations"]
-    ]
-
-
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.browser

@@ -11,16 +11,9 @@ from goals.models import Goal, GoalLevel
 from goals.pages import tree as views
 from goals.services.generate import generate_goals
 from tests.factories import GoalFactory, UserFactory
+from vision.actors import system_actor
 
 FIRST_RENDER_LIMIT = 300 * 1024
-
-
-@pytest.fixture
-def reader(client, db):
-    # Assertions read the English strings; Swedish, the default, has its own tests.
-    client.force_login(UserFactory(username="lasare"))
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 def ids_in(html: str) -> set[int]:
@@ -83,7 +76,7 @@ def test_tree_of_another_period_and_unknown_period(reader, small_tree, next_peri
 def test_retired_goals_are_hidden_unless_asked_for(reader, small_tree):
     from goals import services
 
-    services.goal_retire(goal=small_tree["second"])
+    services.goal_retire(by=system_actor(), goal=small_tree["second"])
     assert "Cykelbara" not in reader.get(f"/goals/?open={small_tree['council'].pk}").content.decode()
     shown = reader.get(f"/goals/?status=all&open={small_tree['council'].pk}").content.decode()
     assert "Cykelbara" in shown and "retired" in shown
@@ -111,7 +104,7 @@ def test_tree_pages_use_no_inline_script_or_style(reader, small_tree):
 
 @pytest.fixture
 def ten_thousand(db):
-    tree = generate_goals(goals_per_period=10_000, periods=1)
+    tree = generate_goals(by=system_actor(), goals_per_period=10_000, periods=1)
     return tree.periods[0], tree.vision
 
 

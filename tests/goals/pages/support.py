@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from goals.demo import CURRENT_PERIOD, load_goals
 from goals.models import Goal
 from goals.services.generate import generate_goals
+from vision.actors import system_actor
 from vision.models import MandatePeriod
 
 DEMO_TITLE = "Norrköpingsbornas utbildningsnivå ska höjas"
@@ -17,7 +18,7 @@ def load_demo_data(size: str) -> MandatePeriod:
     period = MandatePeriod.objects.get(slug=CURRENT_PERIOD)
     if size == "10x":
         demo_size = Goal.objects.valid_in(period).count()
-        generate_goals(goals_per_period=9 * demo_size, periods=1)
+        generate_goals(by=system_actor(), goals_per_period=9 * demo_size, periods=1)
         assert Goal.objects.valid_in(period).count() >= 10 * demo_size
     return period
 

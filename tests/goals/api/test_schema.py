@@ -20,6 +20,7 @@ from schemathesis.specs.openapi.checks import (
 
 from goals import services
 from tests.factories import UserFactory
+from vision.actors import system_actor
 
 EXAMPLES_PER_OPERATION = 25
 # What the issue asks: no 5xx, and every response as documented. Left out is
@@ -52,8 +53,8 @@ def wsgi_app():
 
 @pytest.fixture
 def populated(small_tree, next_period):
-    services.goal_link_add(source=small_tree["first"], target=small_tree["area"])
-    services.period_carry_over(source=small_tree["first"].period, target=next_period)
+    services.goal_link_add(by=system_actor(), source=small_tree["first"], target=small_tree["area"])
+    services.period_carry_over(by=system_actor(), source=small_tree["first"].period, target=next_period)
     return small_tree
 
 

@@ -8,6 +8,7 @@ from goals.api import views as api
 from goals.models import Goal, GoalLevel, GoalStatus
 from goals.services.generate import generate_goals
 from tests.factories import GoalFactory, UnitFactory, UserFactory
+from vision.actors import system_actor
 
 ENDPOINTS = ["/api/periods/", "/api/units/", "/api/goals/", "/api/tree/", "/api/schema/?format=json"]
 
@@ -113,7 +114,7 @@ def test_goal_list_filters(api_client, small_tree, next_period, council, office)
     later = GoalFactory(
         parent=small_tree["vision"], level="area", owner=council, period=next_period, title="Trygghet"
     )
-    services.goal_retire(goal=small_tree["second"])
+    services.goal_retire(by=system_actor(), goal=small_tree["second"])
 
     def found(**params):
         return ids(api_client.get("/api/goals/", params).json()["results"])
@@ -152,8 +153,8 @@ def test_goal_list_pages(api_client, small_tree):
 
 def test_goal_detail_has_red_thread_children_links_and_lineage(api_client, small_tree, next_period):
     council_goal, first, second = small_tree["council"], small_tree["first"], small_tree["second"]
-    services.goal_link_add(source=first, target=small_tree["area"])
-    carried = services.period_carry_over(source=first.period, target=next_period, unit=first.owner)
+    services.goal_link_add(by=system_actor(), source=first, target=small_tree["area"])
+    carried = services.period_carry_over(by=system_actor(), source=first.period, target=next_period)
     successor = carried.successors[first.pk]
 
     body = api_client.get(f"/api/goals/{first.pk}/").json()
@@ -237,7 +238,7 @@ def test_docs_page_sends_anonymous_people_to_the_login_page(db):
 
 @pytest.fixture(params=[40, 400], ids=["small", "large"])
 def generated(request, db):
-    tree = generate_goals(goals_per_period=request.param, periods=1)
+    tree = generate_goals(by=system_actor(), goals_per_period=request.param, periods=1)
     return tree
 
 
@@ -266,6 +267,6 @@ def test_goal_detail_queries_do_not_grow_with_children(api_client, generated, dj
 
 
 def test_status_filter_lists_only_that_status(api_client, small_tree):
-    services.goal_retire(goal=small_tree["first"])
+    services.goal_retire(by=system_actor(), goal=small_tree["first"])
     active = ids(api_client.get("/api/goals/", {"status": GoalStatus.ACTIVE}).json()["results"])
     assert small_tree["first"].pk not in active and small_tree["second"].pk in active

@@ -9,7 +9,7 @@ import pytest
 
 from goals.models import Goal
 from tests.factories import UserFactory
-from tests.goals.views_support import DEMO_TITLE, count_queries, load_demo_data
+from tests.goals.pages.support import DEMO_TITLE, count_queries, load_demo_data
 
 PINNED = {
     "home": 6,

@@ -80,7 +80,9 @@ def test_add_through_admin_places_goal_under_reference(admin_client, small_tree,
     assert find_problems() == []
 
 
-def test_add_through_admin_refuses_level_break(admin_client, small_tree, council, period):
+def test_add_through_admin_refuses_a_parent_the_hierarchy_does_not_allow(
+    admin_client, small_tree, council, period
+):
     before = Goal.objects.count()
     response = admin_client.post(
         "/admin/goals/goal/add/",
@@ -94,7 +96,7 @@ def test_add_through_admin_refuses_level_break(admin_client, small_tree, council
         ),
     )
     assert response.status_code == 200
-    assert "level is never above" in response.text
+    assert "A goal area cannot sit under a unit goal: it belongs under a vision." in response.text
     assert Goal.objects.count() == before
 
 

@@ -1,28 +1,19 @@
-"""The re-linking queue, the period comparison and the coverage page."""
+"""goals.pages.linking: the re-linking queue, the period comparison and the coverage page."""
 
 import csv
 import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from goals import services
 from goals.models import Goal
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory, UnitFactory, UserFactory
+from vision.actors import system_actor
 from vision.models import UnitMembership, UnitRole
-from vision.services import membership_grant
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The messages are checked in English, whatever Swedish translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
 QUEUE = reverse("goals:goals-relinking")
@@ -40,9 +31,9 @@ def carried(small_tree, period, next_period, office, committee, council, other_o
     foreign = GoalFactory(
         parent=committee_goal, level="unit", owner=other_office, period=period, title="Annat kontor"
     )
-    services.period_carry_over(source=period, target=next_period, unit=council)
-    services.period_carry_over(source=period, target=next_period, unit=office)
-    services.period_carry_over(source=period, target=next_period, unit=other_office)
+    services.period_carry_over(by=system_actor(), source=period, target=next_period, unit=council)
+    services.period_carry_over(by=system_actor(), source=period, target=next_period, unit=office)
+    services.period_carry_over(by=system_actor(), source=period, target=next_period, unit=other_office)
     new = Goal.objects.get(predecessor=office_goal)
     assert new.needs_relinking
     return {
@@ -53,19 +44,6 @@ def carried(small_tree, period, next_period, office, committee, council, other_o
         "foreign_new": Goal.objects.get(predecessor=foreign),
         "council_new": Goal.objects.get(predecessor=small_tree["council"]),
     }
-
-
-@pytest.fixture
-def editor(db, office):
-    user = UserFactory(username="redaktor")
-    membership_grant(user=user, unit=office, role=UnitRole.EDITOR)
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def relink_url(goal):
@@ -93,7 +71,7 @@ def test_queue_lists_the_editors_goals_needing_relinking_in_the_new_period(
 def test_queue_suggests_the_former_parents_successor_once_it_exists(
     editor_client, carried, period, next_period, committee
 ):
-    services.period_carry_over(source=period, target=next_period, unit=committee)
+    services.period_carry_over(by=system_actor(), source=period, target=next_period, unit=committee)
     committee_new = Goal.objects.get(predecessor=carried["committee"])
     response = editor_client.get(QUEUE)
     item = response.context["units"][carried["new"].owner][0]
@@ -179,7 +157,7 @@ def test_queue_queries_do_not_grow_with_the_queue(
         )
         for n in range(20)
     ]
-    services.period_carry_over(source=period, target=next_period, unit=office)
+    services.period_carry_over(by=system_actor(), source=period, target=next_period, unit=office)
     with django_assert_max_num_queries(10):
         response = editor_client.get(QUEUE)
     assert response.context["total"] == 1 + len(extra)
@@ -191,10 +169,10 @@ def test_queue_queries_do_not_grow_with_the_queue(
 @pytest.fixture
 def compared(small_tree, period, next_period, office, council):
     """Carried: area, council goal; revised: one unit goal; retired: the other; new: one."""
-    services.goal_retire(goal=small_tree["second"])
-    services.period_carry_over(source=period, target=next_period)
+    services.goal_retire(by=system_actor(), goal=small_tree["second"])
+    services.period_carry_over(by=system_actor(), source=period, target=next_period)
     first_new = Goal.objects.get(predecessor=small_tree["first"])
-    services.goal_update(goal=first_new, title="Solpaneler på alla skolor")
+    services.goal_update(by=system_actor(), goal=first_new, title="Solpaneler på alla skolor")
     GoalFactory(
         parent=Goal.objects.get(predecessor=small_tree["council"]),
         level="unit",
@@ -324,19 +302,24 @@ def test_coverage_of_an_unknown_period_is_404(admin_client, coverage_tree):
 def test_a_successor_retired_in_the_later_period_counts_as_retired(
     admin_client, compared, period, next_period, office
 ):
-    services.goal_retire(goal=Goal.objects.get(predecessor=compared["first"]))
+    services.goal_retire(by=system_actor(), goal=Goal.objects.get(predecessor=compared["first"]))
     by_unit = {c.unit: c.counts for c in compare(admin_client, period, next_period).context["comparisons"]}
     assert by_unit[office] == {"unchanged": 0, "revised": 0, "new": 1, "retired": 2}
 
 
 def test_relink_page_queries_do_not_grow_with_the_candidates(
-    editor_client, carried, next_period, office, django_assert_max_num_queries
+    editor_client, carried, next_period, committee, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(10):
         editor_client.get(relink_url(carried["new"]))
     for n in range(20):
+        # Committee goals: parents a unit goal may have, and steering goals every editor links to.
         GoalFactory(
-            parent=carried["council_new"], level="unit", owner=office, period=next_period, title=f"K {n}"
+            parent=carried["council_new"],
+            level="committee",
+            owner=committee,
+            period=next_period,
+            title=f"K {n}",
         )
     with django_assert_max_num_queries(10):
         response = editor_client.get(relink_url(carried["new"]))

@@ -9,12 +9,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goals import services
-from goals.models import LEVEL_RANK, Goal, GoalLevel
-from tests.factories import PeriodFactory, UnitFactory, UserFactory
+from goals.models import Goal, GoalLevel
+from tests.factories import PeriodFactory, UnitFactory, UserFactory, levels_under, unit_kind_for
+from vision.actors import system_actor
+from vision.models import UnitKind
 
-LEVELS = [GoalLevel.AREA, GoalLevel.COUNCIL, GoalLevel.COMMITTEE, GoalLevel.UNIT, GoalLevel.ACTIVITY]
-
-# Each new goal: (index of its parent among the goals so far, how many levels below the parent, second period?)
+# Each new goal: (index of its parent among the goals so far, which of the levels the hierarchy
+# allows under that parent, second period?)
 shapes = st.lists(st.tuples(st.integers(0, 40), st.integers(0, 2), st.booleans()), min_size=1, max_size=25)
 retirements = st.lists(st.integers(0, 40), max_size=3)
 
@@ -34,26 +35,31 @@ def test_counts_and_children_match_a_plain_count(client, shape, retire, status):
             slug="2023-2026", start=date(2023, 1, 1), end=date(2026, 12, 31), is_current=True
         )
         second = PeriodFactory(slug="2027-2030", start=date(2027, 1, 1), end=date(2030, 12, 31))
-        unit = UnitFactory(slug="enhet")
+        units = {kind: UnitFactory(slug=f"enhet-{kind}", kind=kind) for kind in UnitKind.values}
         client.force_login(UserFactory(username="lasare"))
         client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        vision = services.goal_create(parent=None, title="Vision", level=GoalLevel.VISION)
+        vision = services.goal_create(by=system_actor(), parent=None, title="Vision", level=GoalLevel.VISION)
         goals = [vision]
         for parent_index, step, later in shape:
             parent = goals[parent_index % len(goals)]
-            if parent.level == GoalLevel.ACTIVITY:
+            allowed = levels_under(parent)
+            if not allowed:
                 continue
-            rank = max(LEVEL_RANK[parent.level], 1) + step
-            level = LEVELS[min(rank, len(LEVELS)) - 1]
+            level = allowed[step % len(allowed)]
             period = parent.period or (second if later else first)
             goals.append(
                 services.goal_create(
-                    parent=parent, title=f"Mål {len(goals)}", level=level, owner=unit, period=period
+                    by=system_actor(),
+                    parent=parent,
+                    title=f"Mål {len(goals)}",
+                    level=level,
+                    owner=units[unit_kind_for(level)],
+                    period=period,
                 )
             )
         for index in retire:
             if len(goals) > 1:
-                services.goal_retire(goal=goals[1 + index % (len(goals) - 1)])
+                services.goal_retire(by=system_actor(), goal=goals[1 + index % (len(goals) - 1)])
 
         stored = list(Goal.objects.select_related("period", "until_period"))
 

@@ -7,7 +7,8 @@ from django.urls import reverse
 from goals import services
 from goals.models import Goal
 from tests.factories import GoalFactory, UserFactory
-from tests.vision.admin_forms import admin_form_data
+from tests.goals.admin.support import admin_form_data
+from vision.actors import system_actor
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ def test_the_change_form_carries_the_version_it_was_loaded_with(admin_client, go
 def test_each_save_raises_the_version(goal):
     """goal_update raises the stored version by one on every save."""
     before = goal.version
-    updated = services.goal_update(goal=goal, title="Ny titel")
+    updated = services.goal_update(by=system_actor(), goal=goal, title="Ny titel")
     assert updated.version == before + 1
     assert Goal.objects.get(pk=goal.pk).version == before + 1
 
@@ -37,9 +38,11 @@ def test_each_save_raises_the_version(goal):
 def test_a_stale_service_call_is_refused_and_changes_nothing(goal):
     """goal_update with an old expected_version raises and leaves the stored goal as it was."""
     loaded = goal.version
-    services.goal_update(goal=goal, title="Först sparad", expected_version=loaded)
+    services.goal_update(by=system_actor(), goal=goal, title="Först sparad", expected_version=loaded)
     with pytest.raises(ValidationError) as refused:
-        services.goal_update(goal=goal, description="Skriver över", expected_version=loaded)
+        services.goal_update(
+            by=system_actor(), goal=goal, description="Skriver över", expected_version=loaded
+        )
     assert refused.value.code == "edit_conflict"
     stored = Goal.objects.get(pk=goal.pk)
     assert stored.title == "Först sparad"
@@ -97,17 +100,17 @@ def test_history_pages_name_the_user_who_saved(client, goal):
     assert "granskare-lind" in response.content.decode()
 
 
-def test_a_form_loaded_before_someone_moved_the_goal_is_refused(admin_client, goal, small_tree):
+def test_a_form_loaded_before_someone_moved_the_goal_is_refused(admin_client, goal, small_tree, council):
     """Saving a stale form would move the goal back: refused, and the message says it was moved."""
     other_parent = GoalFactory(
         parent=small_tree["area"],
         level="council",
-        owner=goal.owner,
+        owner=council,
         period=goal.period,
         title="Ett annat fullmäktigemål",
     )
     stale = admin_form_data(admin_client.get(change_url(goal)))
-    services.goal_move(goal=goal, target=other_parent, position="last-child")
+    services.goal_move(by=system_actor(), goal=goal, target=other_parent, position="last-child")
     response = admin_client.post(change_url(goal), {**stale, "description": "Ny text", "_save": "Save"})
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.non_field_errors())
@@ -117,15 +120,15 @@ def test_a_form_loaded_before_someone_moved_the_goal_is_refused(admin_client, go
     assert goal.description == ""
 
 
-def test_an_unchanged_position_stays_when_a_sibling_moved_meanwhile(admin_client, small_tree):
+def test_an_unchanged_position_stays_when_a_sibling_moved_meanwhile(admin_client, small_tree, council):
     """The form's position ("after the first goal") is compared with what was loaded, not the tree now."""
     second, first = small_tree["second"], small_tree["first"]
     other_parent = GoalFactory(
-        parent=small_tree["area"], level="council", owner=first.owner, period=first.period, title="Annat mål"
+        parent=small_tree["area"], level="council", owner=council, period=first.period, title="Annat mål"
     )
     stale = admin_form_data(admin_client.get(change_url(second)))
     assert stale["treebeard_position"] == "right" and stale["treebeard_ref_node"] == str(first.pk)
-    services.goal_move(goal=first, target=other_parent, position="last-child")
+    services.goal_move(by=system_actor(), goal=first, target=other_parent, position="last-child")
     response = admin_client.post(change_url(second), {**stale, "description": "Bara texten", "_save": "Save"})
     assert response.status_code == 302
     second.refresh_from_db()
@@ -137,7 +140,7 @@ def test_a_move_is_recorded_in_history_with_the_user(admin_client, admin_user, s
     goal = small_tree["second"]
     response = admin_client.post(
         "/admin/goals/goal/move/",
-        {"node": goal.pk, "target": small_tree["area"].pk, "relation": "child"},
+        {"node": goal.pk, "target": small_tree["first"].pk, "relation": "sibling"},
     )
     assert response.status_code == 200, response.content
     latest = Goal.history.filter(id=goal.pk).latest()

@@ -6,23 +6,20 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from simple_history.utils import get_history_model_for_model
 
 from goals import services
 from goals.models import Goal, GoalLink
+from goals.services import carry_over
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory
+from vision.actors import system_actor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 
-@pytest.fixture(autouse=True)
-def _in_english(settings):
-    """The messages are checked in English, whatever Swedish translations are compiled."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def carry(period, next_period, **kwargs):
+    return services.period_carry_over(by=system_actor(), source=period, target=next_period, **kwargs)
 
 
 def successor_of(goal: Goal) -> Goal:
@@ -61,7 +58,7 @@ def branch(small_tree, committee, office, period):
 
 def test_every_active_goal_gets_a_successor_under_its_parents_successor(branch, period, next_period):
     """Each carried goal points at its predecessor and sits under its parent's successor; the tree stays sound."""
-    result = services.period_carry_over(source=period, target=next_period)
+    result = carry(period, next_period)
 
     assert result.created == 7
     assert result.relinking == []
@@ -77,8 +74,8 @@ def test_every_active_goal_gets_a_successor_under_its_parents_successor(branch, 
 
 def test_retired_goals_are_not_carried(branch, period, next_period):
     """A retired goal (with its branch) ends with its period."""
-    services.goal_retire(goal=branch["office_goal"])
-    result = services.period_carry_over(source=period, target=next_period)
+    services.goal_retire(by=system_actor(), goal=branch["office_goal"])
+    result = carry(period, next_period)
     assert result.created == 5
     assert not Goal.objects.filter(predecessor__in=[branch["office_goal"], branch["activity"]]).exists()
     assert find_problems() == []
@@ -88,8 +85,8 @@ def test_unit_goal_whose_parent_is_not_carried_goes_under_nearest_carried_ancest
     branch, period, next_period, office, council
 ):
     """Carrying only the office: its goal under the committee's goal lands under the council goal's successor, flagged."""
-    services.period_carry_over(source=period, target=next_period, unit=council)
-    result = services.period_carry_over(source=period, target=next_period, unit=office)
+    carry(period, next_period, unit=council)
+    result = carry(period, next_period, unit=office)
 
     office_new = successor_of(branch["office_goal"])
     assert office_new.needs_relinking
@@ -106,33 +103,39 @@ def test_unit_goal_whose_parent_is_not_carried_goes_under_nearest_carried_ancest
     assert find_problems() == []
 
 
-def test_a_unit_carried_before_its_parents_lands_under_the_vision(branch, period, next_period, office):
-    """With no ancestor carried yet, the nearest counterpart is the timeless vision itself."""
-    result = services.period_carry_over(source=period, target=next_period, unit=office)
-    first_new = successor_of(branch["first"])
-    assert parent_of(first_new) == branch["vision"] and first_new.needs_relinking
-    assert {item.goal.pk for item in result.relinking} == {
-        branch["first"].pk,
-        branch["second"].pk,
-        branch["office_goal"].pk,
-    }
-    assert find_problems() == []
+def test_a_unit_carried_before_any_parent_it_may_sit_under_is_refused_without_trace(
+    branch, period, next_period, office
+):
+    """A unit goal may not sit under the vision or a goal area: with no council or committee goal
+    carried yet, the carry-over names the goal to carry first and writes nothing."""
+    before = snapshot()
+    with pytest.raises(ValidationError, match="Carry over “En klimatsmart kommun” first") as error:
+        carry(period, next_period, unit=office)
+    assert error.value.code == "no_parent_in_target"
+    assert snapshot() == before
 
 
-def test_a_retired_successor_takes_no_children(branch, period, next_period, council, office):
-    """When the parent's successor was retired since, the child goes to the nearest active counterpart."""
-    services.period_carry_over(source=period, target=next_period, unit=council)
-    services.goal_retire(goal=successor_of(branch["council"]))
-    services.period_carry_over(source=period, target=next_period, unit=office)
-    first_new = successor_of(branch["first"])
-    assert parent_of(first_new) == successor_of(branch["area"]) and first_new.needs_relinking
+def test_a_retired_successor_takes_no_children(
+    branch, period, next_period, council, committee, office, other_office
+):
+    """When the parent's successor was retired since, the child goes to the nearest active counterpart
+    its level may sit under."""
+    visit = GoalFactory(
+        parent=branch["office_goal"], level="activity", owner=other_office, period=period, title="Studiebesök"
+    )
+    for unit in (council, committee, office):
+        carry(period, next_period, unit=unit)
+    services.goal_retire(by=system_actor(), goal=successor_of(branch["office_goal"]))
+    carry(period, next_period, unit=other_office)
+    visit_new = successor_of(visit)
+    assert parent_of(visit_new) == successor_of(branch["committee"]) and visit_new.needs_relinking
     assert find_problems() == []
 
 
 def test_goals_valid_in_both_periods_stay_and_take_the_carried_children(
     small_tree, period, next_period, council, office
 ):
-    """A long-lived goal spanning both periods is not copied; carried children go under it unflagged."""
+    """Long-lived goals spanning both periods are not copied; carried children go under them unflagged."""
     span = GoalFactory(
         parent=small_tree["vision"],
         level="area",
@@ -141,34 +144,45 @@ def test_goals_valid_in_both_periods_stay_and_take_the_carried_children(
         until_period=next_period,
         title="Långsiktigt målområde",
     )
-    child = GoalFactory(parent=span, level="unit", owner=office, period=period, title="Kortsiktigt")
-    services.period_carry_over(source=period, target=next_period)
-    assert not Goal.objects.filter(predecessor=span).exists()
+    lasting = GoalFactory(
+        parent=span,
+        level="council",
+        owner=council,
+        period=period,
+        until_period=next_period,
+        title="Bestående",
+    )
+    child = GoalFactory(parent=lasting, level="unit", owner=office, period=period, title="Kortsiktigt")
+    carry(period, next_period)
+    assert not Goal.objects.filter(predecessor__in=[span, lasting]).exists()
     child_new = successor_of(child)
-    assert parent_of(child_new) == span and not child_new.needs_relinking
+    assert parent_of(child_new) == lasting and not child_new.needs_relinking
     assert find_problems() == []
 
 
-def test_contribution_links_follow_both_ends(branch, period, next_period, council, office):
+def test_contribution_links_follow_both_ends(branch, period, next_period, council, committee, office):
     """Links are copied between successors, also when the units are carried one at a time."""
-    GoalLink.objects.create(source=branch["office_goal"], target=branch["council"])
-    services.period_carry_over(source=period, target=next_period, unit=office)
-    assert not GoalLink.objects.filter(source=successor_of(branch["office_goal"])).exists()
+    services.goal_link_add(by=system_actor(), source=branch["first"], target=branch["committee"])
+    carry(period, next_period, unit=council)
+    carry(period, next_period, unit=office)
+    assert not GoalLink.objects.filter(source=successor_of(branch["first"])).exists()
 
-    result = services.period_carry_over(source=period, target=next_period, unit=council)
+    result = carry(period, next_period, unit=committee)
     assert result.links_created == 1
     assert GoalLink.objects.filter(
-        source=successor_of(branch["office_goal"]), target=successor_of(branch["council"])
+        source=successor_of(branch["first"]), target=successor_of(branch["committee"])
     ).exists()
 
 
-def test_dry_run_changes_nothing_and_reports_the_plan(branch, period, next_period, office):
+def test_dry_run_changes_nothing_and_reports_the_plan(branch, period, next_period, council, office):
     """--dry-run: the same counts and re-linking list as the real run, and not one row written."""
+    carry(period, next_period, unit=council)
     before = snapshot()
-    plan = services.period_carry_over(source=period, target=next_period, unit=office, dry_run=True)
+    plan = carry(period, next_period, unit=office, dry_run=True)
     assert snapshot() == before
     assert plan.created == 4 and plan.per_unit == {office.name: 4}
-    real = services.period_carry_over(source=period, target=next_period, unit=office)
+    assert [r.goal for r in plan.relinking] == [branch["office_goal"]]
+    real = carry(period, next_period, unit=office)
     assert (real.created, [r.goal for r in real.relinking]) == (
         plan.created,
         [r.goal for r in plan.relinking],
@@ -177,22 +191,22 @@ def test_dry_run_changes_nothing_and_reports_the_plan(branch, period, next_perio
 
 def test_second_run_adds_nothing(branch, period, next_period):
     """Idempotent: the second carry-over creates no goal, link or history row."""
-    GoalLink.objects.create(source=branch["office_goal"], target=branch["council"])
-    first = services.period_carry_over(source=period, target=next_period)
+    services.goal_link_add(by=system_actor(), source=branch["office_goal"], target=branch["council"])
+    first = carry(period, next_period)
     after_first = snapshot()
-    second = services.period_carry_over(source=period, target=next_period)
+    second = carry(period, next_period)
     assert first.created == 7
     assert second.created == 0 and second.already_carried == 7 and second.links_created == 0
     assert snapshot() == after_first
     assert find_problems() == []
 
 
-@pytest.mark.parametrize("step", ["_add_to_numchild", "_carry_links"])
+@pytest.mark.parametrize("step", ["goals.paths.add_to_numchild", "goals.services.carry_over._carry_links"])
 def test_failure_half_way_leaves_no_trace(branch, period, next_period, step):
-    """A step raising after the goals were inserted rolls back every goal, count, link and history row."""
-    GoalLink.objects.create(source=branch["office_goal"], target=branch["council"])
+    """A step raising half way (counts raised, or goals inserted) rolls back every goal, count, link and history row."""
+    services.goal_link_add(by=system_actor(), source=branch["office_goal"], target=branch["council"])
     before = snapshot()
-    real_insert = services.bulk_create_with_history
+    real_insert = carry_over.bulk_create_with_history
     inserted = []
 
     def insert_then_record(objs, model, **kwargs):
@@ -201,12 +215,12 @@ def test_failure_half_way_leaves_no_trace(branch, period, next_period, step):
         return created
 
     with (
-        mock.patch.object(services, "bulk_create_with_history", side_effect=insert_then_record),
-        mock.patch.object(services, step, side_effect=RuntimeError("disk full")),
+        mock.patch.object(carry_over, "bulk_create_with_history", side_effect=insert_then_record),
+        mock.patch(step, side_effect=RuntimeError("disk full")),
         pytest.raises(RuntimeError),
     ):
-        services.period_carry_over(source=period, target=next_period)
-    if step == "_carry_links":
+        carry(period, next_period)
+    if step.endswith("_carry_links"):
         assert inserted == [7]  # the goals really were written before the failure
     assert snapshot() == before
     assert find_problems() == []
@@ -214,24 +228,25 @@ def test_failure_half_way_leaves_no_trace(branch, period, next_period, step):
 
 def test_carrying_backwards_is_refused(period, next_period, vision):
     with pytest.raises(ValidationError) as error:
-        services.period_carry_over(source=next_period, target=period)
+        services.period_carry_over(by=system_actor(), source=next_period, target=period)
     assert error.value.code == "carry_backwards"
 
 
 def test_no_vision_valid_in_the_target_is_refused_without_trace(period, next_period, council):
     """Goals under a vision that ends before the target period have nowhere to go: refused, nothing written."""
     old_vision = services.goal_create(
-        parent=None, title="Vision 2035", level="vision", period=period, owner=council
+        by=system_actor(), parent=None, title="Vision 2035", level="vision", period=period, owner=council
     )
     GoalFactory(parent=old_vision, level="area", owner=council, period=period)
     before = snapshot()
     with pytest.raises(ValidationError) as error:
-        services.period_carry_over(source=period, target=next_period)
+        carry(period, next_period)
     assert error.value.code == "no_vision"
     assert snapshot() == before
 
 
-def test_command_prints_plan_on_dry_run_and_changes_nothing(branch, period, next_period, office):
+def test_command_prints_plan_on_dry_run_and_changes_nothing(branch, period, next_period, council, office):
+    carry(period, next_period, unit=council)
     out = StringIO()
     before = snapshot()
     call_command("carry_over", period.slug, next_period.slug, "--unit", office.slug, "--dry-run", stdout=out)
@@ -270,8 +285,8 @@ def test_command_refuses_bad_arguments_clearly(branch, period, next_period, args
 
 def test_carry_over_on_postgres_takes_the_tree_lock(postgres, branch, period, next_period):
     """On PostgreSQL the whole carry-over runs under the exclusive advisory lock, and the tree stays sound."""
-    with mock.patch.object(services, "_lock_tree", wraps=services._lock_tree) as lock:
-        services.period_carry_over(source=period, target=next_period)
+    with mock.patch.object(carry_over, "lock_tree", wraps=carry_over.lock_tree) as lock:
+        carry(period, next_period)
     lock.assert_called_once_with(exclusive=True)
     assert find_problems() == []
 
@@ -292,7 +307,7 @@ def test_two_carry_overs_at_once_add_one_set_of_successors(transactional_db, sma
     def carry():
         try:
             barrier.wait(timeout=10)
-            results.append(services.period_carry_over(source=period, target=next_period).created)
+            results.append(carry(period, next_period).created)
         except Exception as error:  # noqa: BLE001 reported below
             errors.append(error)
         finally:
@@ -316,7 +331,7 @@ def test_carry_over_queries_do_not_grow_with_goals_per_level(small_tree, period,
 
     def queries_for_carry():
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-            created = services.period_carry_over(source=period, target=next_period).created
+            created = carry(period, next_period).created
             transaction.set_rollback(True)
         return created, len(queries.captured_queries)
 
