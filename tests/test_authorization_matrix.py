@@ -82,7 +82,7 @@ PAGES = {
     "accounts/login/": (lambda w: "/accounts/login/", OPEN),
     # Signing out is a POST; a GET is refused for everyone signed in.
     "accounts/logout/": (lambda w: "/accounts/logout/", expect(302, 405, 405, 405, 405)),
-    # Single sign-on is not configured in tests (tests/test_oidc.py switches it on).
+    # Single sign-on is not configured in tests (tests/vision/test_auth.py switches it on).
     "oidc/authenticate/": (lambda w: "/oidc/authenticate/", expect(404, 404, 404, 404, 404)),
     "oidc/callback/": (lambda w: "/oidc/callback/", expect(404, 404, 404, 404, 404)),
     "": (lambda w: "/", PAGE),
