@@ -117,7 +117,7 @@ def _load_lecture(by) -> bool:
 
 
 def _load_workshops(by) -> int:
-    period = MandatePeriod.objects.current()
+    period = MandatePeriod.objects.current_first().first()
     added = 0
     for slug, held_on, facilitator, important, actions in WORKSHOPS:
         unit = Unit.objects.filter(slug=slug).first()

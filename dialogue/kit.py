@@ -11,7 +11,7 @@ from io import BytesIO
 from django.utils.translation import gettext as _
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.util import Emu, Inches, Pt
+from pptx.util import Inches, Pt
 
 from dialogue.questions import QUESTIONS
 from goals.models import Goal, GoalLevel
@@ -19,6 +19,7 @@ from vision.models import MandatePeriod, Unit
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.6)
+TEXT_WIDTH = WIDTH - 2 * MARGIN
 ACCENT = RGBColor(0x00, 0x55, 0x8C)
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 BLANK_LAYOUT = 6
@@ -42,14 +43,8 @@ def kit_content(*, unit: Unit, period: MandatePeriod) -> KitContent:
         .with_context()
         .order_by("path")
     )
-    prefixes = {
-        goal.path[:end] for goal in goals for end in range(Goal.steplen, len(goal.path), Goal.steplen)
-    }
-    ancestors = {goal.path: goal for goal in Goal.objects.filter(path__in=prefixes).with_context()}
-    chains = []
-    for goal in goals:
-        steps = range(Goal.steplen, len(goal.path), Goal.steplen)
-        chains.append([ancestors[goal.path[:end]] for end in steps if goal.path[:end] in ancestors] + [goal])
+    above = Goal.objects.with_context().ancestors_of_each(goals)
+    chains = [[*above[goal.path], goal] for goal in goals]
     vision = chains[0][0] if chains else Goal.objects.visions().active().valid_in(period).first()
     return KitContent(unit=unit, period=period, vision=vision, chains=chains)
 
@@ -76,7 +71,7 @@ def _slide(deck, title: str, notes: str):
         slide,
         MARGIN,
         Inches(0.4),
-        WIDTH - 2 * MARGIN,
+        TEXT_WIDTH,
         Inches(1.5),
         [title],
         size=_title_size(title),
@@ -92,8 +87,10 @@ def _title_size(title: str) -> int:
     return 36 if len(title) <= 55 else 28 if len(title) <= 140 else 22
 
 
-def _body_top() -> Emu:
-    return Inches(2.1)
+def _body(slide, paragraphs, *, size: int):
+    """The text below a slide's title, over the rest of the slide."""
+    top = Inches(2.1)
+    return _text_box(slide, MARGIN, top, TEXT_WIDTH, HEIGHT - top - Inches(0.5), paragraphs, size=size)
 
 
 def _body_size(lines: list[str]) -> int:
@@ -105,7 +102,6 @@ def _body_size(lines: list[str]) -> int:
 def build_kit(content: KitContent) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
-    body_width, body_height = WIDTH - 2 * MARGIN, HEIGHT - _body_top() - Inches(0.5)
     vision_title = content.vision.title if content.vision else _("The vision")
 
     slide = deck.slides.add_slide(deck.slide_layouts[BLANK_LAYOUT])
@@ -113,7 +109,7 @@ def build_kit(content: KitContent) -> bytes:
         slide,
         MARGIN,
         Inches(1.6),
-        body_width,
+        TEXT_WIDTH,
         Inches(1.6),
         [content.unit.name],
         size=44,
@@ -124,7 +120,7 @@ def build_kit(content: KitContent) -> bytes:
         slide,
         MARGIN,
         Inches(3.4),
-        body_width,
+        TEXT_WIDTH,
         Inches(2.5),
         [
             _("Workshop on our shared vision: %(vision)s") % {"vision": vision_title},
@@ -153,22 +149,14 @@ def build_kit(content: KitContent) -> bytes:
             % {"goal": goal.title}
             + (f"\n\n{goal.description}" if goal.description else ""),
         )
-        _text_box(
-            slide,
-            MARGIN,
-            _body_top(),
-            body_width,
-            body_height,
-            lines,
-            size=_body_size([t for t, _l in lines]),
-        )
+        _body(slide, lines, size=_body_size([t for t, _l in lines]))
 
     slide = _slide(
         deck,
         _("Questions for the dialogue"),
         _("Take the questions one at a time. Let everyone speak before the group concludes."),
     )
-    _text_box(slide, MARGIN, _body_top(), body_width, body_height, [str(q) for q in QUESTIONS], size=24)
+    _body(slide, [str(q) for q in QUESTIONS], size=24)
 
     slide = _slide(
         deck,
@@ -178,12 +166,8 @@ def build_kit(content: KitContent) -> bytes:
             "on the dialogue page. Do not write down participants' names."
         ),
     )
-    _text_box(
+    _body(
         slide,
-        MARGIN,
-        _body_top(),
-        body_width,
-        body_height,
         [
             _("What we found important:"),
             "",

@@ -74,8 +74,12 @@ class Material(models.Model):
 
 
 class LectureQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-given_on", "-pk")
+
     def current(self):
-        return self.order_by("-given_on", "-pk").first()
+        """The lecture the dialogue page shows: the one given last."""
+        return self.newest_first().first()
 
 
 class Lecture(models.Model):

@@ -7,11 +7,10 @@ administrators manage them. A workshop belongs to its unit: the unit's members
 service asks these functions itself, so no caller can forget them.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from vision.actors import is_administrator
+from vision.actors import NotAllowed, is_administrator
 from vision.models import Unit, UnitRole
 
 
@@ -22,7 +21,7 @@ def can_manage_media(user) -> bool:
 
 def require_media_rights(user) -> None:
     if not can_manage_media(user):
-        raise PermissionDenied(_("Only an administrator can manage the dialogue material and lectures."))
+        raise NotAllowed(_("Only an administrator can manage the dialogue material and lectures."))
 
 
 def units_for_workshops(user) -> QuerySet[Unit]:
@@ -48,4 +47,4 @@ def can_record_workshop(user, unit: Unit | int | None) -> bool:
 
 def require_workshop_rights(user, unit: Unit | int | None) -> None:
     if not can_record_workshop(user, unit):
-        raise PermissionDenied(_("Only a member or editor of the unit can record its workshops."))
+        raise NotAllowed(_("Only a member or editor of the unit can record its workshops."))

@@ -9,7 +9,6 @@ numchild).
 from collections import Counter, defaultdict
 
 from django.db.models import Case, F, Max, Value, When
-from django.db.models.functions import Length, Substr
 
 from goals.models import Goal
 
@@ -17,7 +16,22 @@ CHUNK = 500
 
 
 def parent_path(path: str) -> str:
+    """The path of the goal's tree parent; empty for a vision."""
     return path[: -Goal.steplen]
+
+
+def root_path(path: str) -> str:
+    """The path of the vision at the top of ``path``'s tree."""
+    return path[: Goal.steplen]
+
+
+def depth_of(path: str) -> int:
+    return len(path) // Goal.steplen
+
+
+def is_within(path: str, ancestor_path: str) -> bool:
+    """Whether ``path`` is ``ancestor_path`` or lies below it."""
+    return path.startswith(ancestor_path)
 
 
 def ancestor_paths(path: str, inclusive: bool = False) -> list[str]:
@@ -27,7 +41,8 @@ def ancestor_paths(path: str, inclusive: bool = False) -> list[str]:
 
 
 def child_path(parent: str, position: int) -> str:
-    return Goal._get_path(parent, len(parent) // Goal.steplen + 1, position)
+    """The path of the child at ``position`` under ``parent``; a vision's for an empty parent."""
+    return Goal._get_path(parent, depth_of(parent) + 1, position)
 
 
 def position_of(path: str) -> int:
@@ -64,7 +79,7 @@ def next_child_positions(parent_paths: set[str]) -> defaultdict:
     for start in range(0, len(paths), CHUNK):
         chunk = paths[start : start + CHUNK]
         last_children = (
-            Goal.objects.annotate(parent_path=Substr("path", 1, Length("path") - Goal.steplen))
+            Goal.objects.with_parent_path()
             .filter(parent_path__in=chunk)
             .order_by()
             .values("parent_path")

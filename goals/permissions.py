@@ -9,28 +9,17 @@ goals are those units' own. Every write service asks these functions itself,
 so no caller can forget them.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from goals import rules
 from goals.models import LEVEL_RANK, Goal, GoalLevel
-from vision.actors import is_administrator
+from goals.paths import is_within
+from vision.actors import NotAllowed, is_administrator
 from vision.models import Unit, UnitRole
 
 # Levels every unit links into; below them each unit's branch is its own.
 STEERING_LEVELS = frozenset({GoalLevel.VISION, GoalLevel.AREA, GoalLevel.COUNCIL, GoalLevel.COMMITTEE})
-
-
-class NotAllowed(PermissionDenied):
-    """A refusal on rights, with the message to show the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self):
-        return self.message
 
 
 def is_editor(user) -> bool:
@@ -181,7 +170,7 @@ def parent_candidates(user, period) -> list[Goal]:
 
 def fits_under(user, goal: Goal, parent: Goal) -> bool:
     """Whether ``parent`` is one to offer ``goal``: not inside the goal, not below its level, allowed."""
-    if goal.pk and parent.path.startswith(goal.path):
+    if goal.pk and is_within(parent.path, goal.path):
         return False
     if not goal.level:
         return True  # a goal being added: its level is not chosen yet

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from goals.models import LEVEL_RANK, Goal, GoalLevel, GoalStatus
+from goals.paths import parent_path
 from vision.models import UnitKind
 
 
@@ -206,7 +207,7 @@ def check_link(source: Goal, target: Goal) -> None:
             % {"target": target.title, "level": target.get_level_display()},
             code="link_to_lower_level",
         )
-    if source.pk is not None and source.path and target.path == source.path[: -Goal.steplen]:
+    if source.pk is not None and source.path and target.path == parent_path(source.path):
         raise ValidationError(
             _("“%(target)s” is already this goal's parent.") % {"target": target.title}, code="link_to_parent"
         )

@@ -10,10 +10,22 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from simple_history.models import HistoricalRecords
 
 SYSTEM_USERNAME = "system"
+
+
+class NotAllowed(PermissionDenied):
+    """A refusal on rights, in every app, with the message to show the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self):
+        return self.message
 
 
 def system_actor():

@@ -19,6 +19,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 from simple_history.models import HistoricalChanges
 from simple_history.utils import get_history_model_for_model
 
+from vision.actors import NotAllowed
 from vision.history_admin import HistoryAdmin
 
 
@@ -56,10 +57,10 @@ class RevertThroughServiceAdmin(HistoryAdmin):
             raise Http404
         return record
 
-    def _refusal(self, request, record) -> PermissionDenied | ValidationError | None:
+    def _refusal(self, request, record) -> NotAllowed | ValidationError | None:
         try:
             self.revert_check_service(record=record, by=request.user)
-        except (PermissionDenied, ValidationError) as refusal:
+        except (NotAllowed, ValidationError) as refusal:
             return refusal
         return None
 
@@ -73,7 +74,7 @@ class RevertThroughServiceAdmin(HistoryAdmin):
             raise PermissionDenied
         refusal = self._refusal(request, record)
         if request.method == "POST":
-            if isinstance(refusal, PermissionDenied):
+            if isinstance(refusal, NotAllowed):
                 raise refusal
             if refusal is not None:
                 self._show(request, refusal, messages.ERROR)

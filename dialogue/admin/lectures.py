@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from dialogue import permissions, services
+from dialogue import services
 from dialogue.admin.forms import LectureForm
-from dialogue.admin.history import RevertThroughServiceAdmin
+from dialogue.admin.media import MediaAdmin
 from dialogue.models import Chapter, Lecture
 
 
@@ -12,7 +12,7 @@ class ChapterInline(admin.TabularInline):
 
 
 @admin.register(Lecture)
-class LectureAdmin(RevertThroughServiceAdmin):
+class LectureAdmin(MediaAdmin):
     form = LectureForm
     inlines = [ChapterInline]
     list_display = ["title", "speaker", "given_on", "video_type", "size"]
@@ -20,15 +20,6 @@ class LectureAdmin(RevertThroughServiceAdmin):
     readonly_fields = ["video_type", "size", "sha256"]
     revert_check_service = staticmethod(services.lecture_revert_check)
     revert_service = staticmethod(services.lecture_revert)
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and permissions.can_manage_media(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and permissions.can_manage_media(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and permissions.can_manage_media(request.user)
 
     def save_model(self, request, obj, form, change):
         # The lecture and its chapters are one write: both are saved in save_related.

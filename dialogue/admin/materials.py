@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from dialogue import permissions, services
+from dialogue import services
 from dialogue.admin.forms import MaterialUploadForm
-from dialogue.admin.history import RevertThroughServiceAdmin
+from dialogue.admin.media import MediaAdmin
 from dialogue.models import Material
 
 
 @admin.register(Material)
-class MaterialAdmin(RevertThroughServiceAdmin):
+class MaterialAdmin(MediaAdmin):
     form = MaterialUploadForm
     list_display = ["title", "version", "kind", "size", "slide_count", "uploaded_at", "uploaded_by"]
     list_filter = ["kind"]
@@ -34,15 +34,6 @@ class MaterialAdmin(RevertThroughServiceAdmin):
     @admin.display(description=_("outline"))
     def outline_display(self, material):
         return "\n".join(f"{slide['number']}. {slide['title']}" for slide in material.outline) or "–"
-
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and permissions.can_manage_media(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and permissions.can_manage_media(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and permissions.can_manage_media(request.user)
 
     def save_model(self, request, obj, form, change):
         if change:

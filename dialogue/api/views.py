@@ -17,4 +17,4 @@ class LectureViewSet(viewsets.ReadOnlyModelViewSet):
     """Recorded lectures with captions and chapters."""
 
     serializer_class = LectureSerializer
-    queryset = Lecture.objects.prefetch_related("chapters").order_by("-given_on", "-pk")
+    queryset = Lecture.objects.prefetch_related("chapters").newest_first()

@@ -7,8 +7,8 @@ from vision.models import MandatePeriod, Unit
 
 
 def dialogue_home(request):
-    period = MandatePeriod.objects.current()
-    lecture = Lecture.objects.prefetch_related("chapters").order_by("-given_on", "-pk").first()
+    period = MandatePeriod.objects.current_first().first()
+    lecture = Lecture.objects.prefetch_related("chapters").current()
     workshops = (
         Workshop.objects.select_related("unit").prefetch_related("goals").order_by("unit__name", "-held_on")
     )

@@ -1,32 +1,25 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 
 from dialogue import kit
-from dialogue.streaming import content_disposition
-from vision.models import MandatePeriod, Unit
+from goals.pages.selection import selected_period
+from vision.models import Unit
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 
-def _period(request) -> MandatePeriod | None:
-    slug = request.GET.get("period")
-    if slug:
-        return get_object_or_404(MandatePeriod, slug=slug)
-    return MandatePeriod.objects.current()
-
-
 def workshop_kit(request, slug):
     unit = get_object_or_404(Unit, slug=slug)
-    period = _period(request)
+    period = selected_period(request)
     if period is None:
-        raise Http404(_("No mandate period is marked current."))
+        raise Http404(_("No mandate period has been entered yet."))
     content = kit.kit_content(unit=unit, period=period)
     response = HttpResponse(kit.build_kit(content), content_type=PPTX)
     filename = _("Workshop kit %(unit)s %(period)s.pptx") % {"unit": unit.name, "period": period.slug}
-    response["Content-Disposition"] = content_disposition(filename, as_attachment=True)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

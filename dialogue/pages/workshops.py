@@ -13,7 +13,7 @@ def workshop_record(request, slug):
     unit = get_object_or_404(Unit, slug=slug)
     # Checked before the form is shown too: an outsider should not fill it in only to be refused.
     permissions.require_workshop_rights(request.user, unit)
-    period = MandatePeriod.objects.current()
+    period = MandatePeriod.objects.current_first().first()
     form = WorkshopForm(request.POST or None, unit=unit, period=period)
     if request.method == "POST" and form.is_valid():
         workshop = form.save(commit=False)

@@ -1,9 +1,14 @@
-"""Stored files and rows kept in step: a write that fails leaves no new file behind."""
+"""Stored files and rows kept in step: a write that fails leaves no new file behind, and a
+revert never brings back other files than the stored ones."""
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalChanges
+
+from dialogue.history import file_name
 
 
 @contextmanager
@@ -27,3 +32,26 @@ def removing_new_files_on_error(instance: models.Model, field_names: Iterable[st
             ):
                 field_file.storage.delete(field_file.name)
         raise
+
+
+def revert_target(
+    model: type[models.Model],
+    record: HistoricalChanges,
+    file_fields: Iterable[str],
+    *,
+    deleted: str,
+    other_files: str,
+) -> models.Model:
+    """The stored row that ``record``, one of its versions, would be reverted on.
+
+    Refused with ``deleted`` when the row is gone, and with ``other_files`` when
+    the version has other files: a revert writes text back, never files, and
+    the facts kept beside a file (size, checksum) describe that file alone.
+    """
+    current = model.objects.filter(pk=record.id).first()
+    if current is None:
+        raise ValidationError(deleted)
+    same_files = all(file_name(getattr(record, name)) == getattr(current, name).name for name in file_fields)
+    if not same_files or record.sha256 != current.sha256:
+        raise ValidationError(other_files)
+    return current

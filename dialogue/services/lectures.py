@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
 from dialogue import permissions, validation
-from dialogue.history import file_name
 from dialogue.models import Chapter, Lecture
-from dialogue.services.files import removing_new_files_on_error
+from dialogue.services.files import removing_new_files_on_error, revert_target
 
 FILE_FIELDS = ("video", "poster", "captions")
 REVERTED_FIELDS = ("title", "speaker", "affiliation", "given_on", "description", "captions_language")
@@ -79,18 +78,16 @@ def _write_chapters(*, lecture: Lecture, chapters: list[Chapter], removed: list[
 def lecture_revert_check(*, record: HistoricalChanges, by) -> Lecture:
     """The stored lecture ``record`` can be reverted to; refuses when a revert would not be correct."""
     permissions.require_media_rights(by)
-    current = Lecture.objects.filter(pk=record.id).first()
-    if current is None:
-        raise ValidationError(_("A deleted lecture cannot be restored: add it again with its files instead."))
-    same_files = all(file_name(getattr(record, name)) == getattr(current, name).name for name in FILE_FIELDS)
-    if not same_files or record.sha256 != current.sha256:
-        raise ValidationError(
-            _(
-                "This version of the lecture has other files (video, captions or poster) than the stored "
-                "one, and old files are not restored: upload them again instead."
-            )
-        )
-    return current
+    return revert_target(
+        Lecture,
+        record,
+        FILE_FIELDS,
+        deleted=_("A deleted lecture cannot be restored: add it again with its files instead."),
+        other_files=_(
+            "This version of the lecture has other files (video, captions or poster) than the stored "
+            "one, and old files are not restored: upload them again instead."
+        ),
+    )
 
 
 @transaction.atomic

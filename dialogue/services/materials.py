@@ -5,15 +5,13 @@ revert restores the title and version label only, and refuses a historical
 version whose file is not the stored one.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
 from dialogue import permissions, validation
-from dialogue.history import file_name
 from dialogue.models import Material
-from dialogue.services.files import removing_new_files_on_error
+from dialogue.services.files import removing_new_files_on_error, revert_target
 
 # Everything else was read from the file at upload and stays with it.
 EDITABLE_FIELDS = ("title", "version")
@@ -54,19 +52,16 @@ def material_update(*, material: Material, by, title: str, version: str) -> Mate
 def material_revert_check(*, record: HistoricalChanges, by) -> Material:
     """The stored material ``record`` can be reverted to; refuses when a revert would not be correct."""
     permissions.require_media_rights(by)
-    current = Material.objects.filter(pk=record.id).first()
-    if current is None:
-        raise ValidationError(
-            _("A deleted version of the material cannot be restored: upload its file again instead.")
-        )
-    if file_name(record.file) != current.file.name or record.sha256 != current.sha256:
-        raise ValidationError(
-            _(
-                "This version has another file than the stored one, and a stored version never changes "
-                "its file: upload that file as a new version instead."
-            )
-        )
-    return current
+    return revert_target(
+        Material,
+        record,
+        ["file"],
+        deleted=_("A deleted version of the material cannot be restored: upload its file again instead."),
+        other_files=_(
+            "This version has another file than the stored one, and a stored version never changes "
+            "its file: upload that file as a new version instead."
+        ),
+    )
 
 
 @transaction.atomic

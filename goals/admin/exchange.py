@@ -78,12 +78,14 @@ class GoalExchangeAdminMixin:
         return response
 
     def can_import_goals(self, request) -> bool:
-        return permissions.can_carry_over(request.user)
+        return permissions.can_import(request.user)
 
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = ExportForm(request.GET or None, initial={"period": MandatePeriod.objects.current()})
+        form = ExportForm(
+            request.GET or None, initial={"period": MandatePeriod.objects.current_first().first()}
+        )
         if form.is_bound and form.is_valid():
             period, fmt = form.cleaned_data["period"], form.cleaned_data["format"]
             # Editors see only their units in the admin, and so in what they export from it.

@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Subquery
 from treebeard.forms import MoveNodeForm
 
 from goals import rules, services
@@ -36,10 +35,12 @@ class GoalAdminForm(MoveNodeForm):
         # fit a page at 100,000 goals; offer active goals that can be parents.
         queryset = Goal.objects.active().exclude(level=GoalLevel.ACTIVITY)
         if instance is not None and instance.pk:
-            # The branch is read by its path at validation time, not the path the
-            # instance had when loaded: a concurrent move may have shifted it.
-            current_path = Goal.objects.filter(pk=instance.pk).values("path")
-            queryset = queryset.exclude(path__startswith=Subquery(current_path))
+            # The branch is read where the goal is stored now, in the request that
+            # validates the form, not from the instance it was built with: a
+            # concurrent move may have shifted it.
+            stored = Goal.objects.filter(pk=instance.pk).only("path", "depth").first()
+            if stored is not None:
+                queryset = queryset.not_descendant_of(stored, inclusive=True)
             if instance.period_id:
                 queryset = queryset.valid_in(instance.period)
         self.fields["treebeard_ref_node"].queryset = queryset

@@ -15,9 +15,10 @@ from goals import permissions, rules, services
 from goals.admin.exchange import GoalExchangeAdminMixin
 from goals.admin.forms import GoalAdminForm
 from goals.admin.links import GoalLinkInline, link_formset_save
-from goals.admin.refusals import REFUSALS, message_of, refused_back
+from goals.admin.refusals import REFUSALS, message_of, shows_refusals
 from goals.admin.revert import GoalRevertMixin
 from goals.models import Goal, GoalLink
+from vision.actors import NotAllowed
 from vision.history_admin import HistoryAdmin
 from vision.models import MandatePeriod, Unit
 
@@ -93,7 +94,7 @@ class EditorGoalAdminForm(GoalAdminForm):
             placing = not self.instance.pk or self.tree_changed()
             parent = self.prospective_parent() if placing else None
             permissions.check_may_write(self.user, self.instance, parent, placing=placing)
-        except permissions.NotAllowed as refusal:
+        except NotAllowed as refusal:
             self.add_error(None, str(refusal))
 
 
@@ -202,11 +203,9 @@ class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin
             return
         super().save_formset(request, form, formset, change)
 
+    @shows_refusals
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
         goal = self.get_object(request, object_id)
@@ -353,7 +352,7 @@ def _period_hint(request) -> MandatePeriod | None:
         found = MandatePeriod.objects.filter(pk=period_id).first()
         if found:
             return found
-    return MandatePeriod.objects.current()
+    return MandatePeriod.objects.current_first().first()
 
 
 def _is_link_target_autocomplete(request) -> bool:

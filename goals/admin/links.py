@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from goals import services
-from goals.admin.refusals import REFUSALS, refused_back
+from goals.admin.refusals import shows_refusals
 from goals.models import GoalLink
+from vision.actors import is_administrator
 from vision.history_admin import HistoryAdmin
 
 
@@ -71,20 +72,11 @@ class GoalLinkAdmin(HistoryAdmin):
 
     # Editors add and remove links on their own goals' pages (the inline);
     # this free-standing list could reach any unit's goals.
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
+    def _administrators_only(self, request, obj=None):
+        return is_administrator(request.user)
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_active and request.user.is_superuser
+    has_module_permission = has_view_permission = has_add_permission = _administrators_only
+    has_change_permission = has_delete_permission = _administrators_only
 
     def save_model(self, request, obj, form, change):
         saved = link_save(by=request.user, link=obj)
@@ -106,27 +98,19 @@ class GoalLinkAdmin(HistoryAdmin):
             response["Location"] = reverse("admin:goals_goallink_change", args=[obj.pk])
         return response
 
+    @shows_refusals
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
+    @shows_refusals
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        try:
-            return super().history_form_view(request, object_id, version_id, extra_context)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
+    @shows_refusals
     def delete_view(self, request, object_id, extra_context=None):
-        try:
-            return super().delete_view(request, object_id, extra_context)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        return super().delete_view(request, object_id, extra_context)
 
+    @shows_refusals
     def response_action(self, request, queryset):
-        try:
-            with transaction.atomic():
-                return super().response_action(request, queryset)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        with transaction.atomic():
+            return super().response_action(request, queryset)

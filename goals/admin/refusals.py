@@ -6,11 +6,13 @@ refusal rolls the request's writes back and comes to the user as a message on
 the page they were on, never as a server error or a bare 403.
 """
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 
-from goals.permissions import NotAllowed
+from vision.actors import NotAllowed
 
 REFUSALS = (NotAllowed, ValidationError)
 
@@ -26,3 +28,16 @@ def refused_back(request, error: Exception) -> HttpResponseRedirect:
     """Show the refusal on the page the request came from."""
     messages.error(request, message_of(error))
     return HttpResponseRedirect(request.get_full_path())
+
+
+def shows_refusals(view):
+    """Have an admin view answer a service's refusal with refused_back instead of an error page."""
+
+    @functools.wraps(view)
+    def wrapper(admin, request, *args, **kwargs):
+        try:
+            return view(admin, request, *args, **kwargs)
+        except REFUSALS as refusal:
+            return refused_back(request, refusal)
+
+    return wrapper

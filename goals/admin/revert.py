@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from goals import permissions, services
 from goals.admin.refusals import REFUSALS, message_of
 from goals.models import Goal
+from vision.actors import NotAllowed
 
 # The fields a revert sets back, in the order of the form: those goal_update may change.
 REVERTED_FIELDS = [
@@ -71,7 +72,7 @@ def revert_refusal(user, current: Goal | None, record, old: dict, changes: dict)
         for name, value in changes.items():
             setattr(reverted, name, value)
         permissions.check_may_write(user, reverted, None, placing=False)
-    except permissions.NotAllowed as refusal:
+    except NotAllowed as refusal:
         return str(refusal)
     return None
 

@@ -32,6 +32,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from goals.exchange.cells import neutralised, restored
 from goals.models import Goal
+from goals.paths import parent_path
 from vision.models import MandatePeriod
 
 COLUMNS = [
@@ -119,11 +120,11 @@ def export_rows(period: MandatePeriod, *, unit_ids: set[int] | None = None) -> l
     # A parent covers its children's validity, so it is in the same list; a
     # parent that is not (a tree check problem) is looked up, not left out.
     key_of = {goal.path: goal.external_id for goal in goals}
-    missing = {g.path[: -Goal.steplen] for g in goals if g.depth > 1} - key_of.keys()
+    missing = {parent_path(g.path) for g in goals if g.depth > 1} - key_of.keys()
     if missing:
         key_of.update(Goal.objects.filter(path__in=missing).values_list("path", "external_id"))
     for goal in goals:
-        goal.parent_external_id = key_of.get(goal.path[: -Goal.steplen]) if goal.depth > 1 else None
+        goal.parent_external_id = key_of.get(parent_path(goal.path)) if goal.depth > 1 else None
     return [row_of(goal) for goal in goals]
 
 

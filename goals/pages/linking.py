@@ -21,6 +21,7 @@ from goals.models import Goal
 from goals.pages.selection import selected_period
 from goals.paths import parent_path
 from goals.reports import periods as period_reports
+from vision.actors import NotAllowed
 from vision.models import MandatePeriod, Unit
 
 
@@ -118,7 +119,7 @@ def relink_goal(request, pk):
                 )
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
-        except permissions.NotAllowed as refusal:
+        except NotAllowed as refusal:
             error = str(refusal)
         else:
             return HttpResponseRedirect(reverse("goals:goals-relinking") + f"?period={goal.period.slug}")

@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from goals import permissions, rules
 from goals.cache import bump_for
 from goals.models import Goal, GoalLevel, GoalLink, GoalStatus
-from goals.paths import ChildPaths, parent_path
+from goals.paths import ChildPaths, depth_of, parent_path, root_path
 from goals.services.locks import INSERT_BATCH, lock_tree
 from vision.actors import write_service
 from vision.models import MandatePeriod, Unit
@@ -109,7 +109,7 @@ def period_carry_over(
         node.image_path = paths.next(anchor.image_path)
         node.new = Goal(
             path=node.image_path,
-            depth=len(node.image_path) // Goal.steplen,
+            depth=depth_of(node.image_path),
             numchild=0,
             title=goal.title,
             description=goal.description,
@@ -153,7 +153,7 @@ def _anchor_for(node: _Node, nodes: dict[str, _Node], target: MandatePeriod) -> 
         if (ancestor.image_path is not None or ancestor.is_candidate) and ancestor.goal.level in allowed:
             return ancestor
         path = parent_path(path)
-    if nodes[node.goal.path[: Goal.steplen]].image_path is None:
+    if nodes[root_path(node.goal.path)].image_path is None:
         raise ValidationError(
             _("No vision is valid in %(target)s: add or extend one before carrying goals over.")
             % {"target": target},

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from goals import permissions
 from goals.cache import bump_for
 from goals.models import Goal, GoalLevel
-from goals.paths import ChildPaths
+from goals.paths import ChildPaths, depth_of
 from goals.services.tree import goal_create
 from vision.actors import write_service
 from vision.models import MandatePeriod, Unit, UnitKind
@@ -30,10 +30,10 @@ class GeneratedTree:
 
 
 def periods_for(count: int) -> list[MandatePeriod]:
-    """The current period and the ones after it, created as needed."""
+    """The current period (else the latest) and the ones after it, created as needed."""
     periods = list(MandatePeriod.objects.order_by("start"))
-    current = MandatePeriod.objects.current()
-    if current is None and not periods:
+    current = MandatePeriod.objects.current_first().first()
+    if current is None:
         current = MandatePeriod.objects.create(
             slug="2023-2026",
             name="2023–2026",
@@ -42,7 +42,6 @@ def periods_for(count: int) -> list[MandatePeriod]:
         )
         MandatePeriod.objects.filter(pk=current.pk).update(is_current=True)
         periods = [current]
-    current = current or periods[-1]
     chosen = [p for p in periods if p.start >= current.start][:count]
     while len(chosen) < count:
         year = chosen[-1].end.year + 1
@@ -97,7 +96,7 @@ def generate_goals(*, by, goals_per_period: int, periods: int, seed: int = 2035)
 
     def add(parent_path: str, **fields) -> str:
         path = paths.next(parent_path)
-        rows.append(Goal(path=path, depth=len(path) // Goal.steplen, **fields))
+        rows.append(Goal(path=path, depth=depth_of(path), **fields))
         return path
 
     for period in chosen:

@@ -15,8 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Max, OuterRef, Q, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -24,8 +23,9 @@ from goals import permissions, rules
 from goals.cache import branch_spans, bump_for, spans_of
 from goals.exchange.formats import FileRefused, RowError, SourceRow
 from goals.models import Goal
-from goals.paths import ChildPaths
+from goals.paths import ChildPaths, ancestor_paths, child_path, depth_of, position_of
 from goals.services.locks import INSERT_BATCH, lock_tree
+from goals.services.tree import write_move
 from vision.actors import write_service
 from vision.models import MandatePeriod, Unit
 
@@ -133,11 +133,11 @@ class _FinalTree:
 
         Without one: None and the depth of ``path`` itself (its chain does not change).
         """
-        for end in range(len(path) - Goal.steplen, 0, -Goal.steplen):
-            key = self.key_at.get(path[:end])
+        for above in reversed(ancestor_paths(path)):
+            key = self.key_at.get(above)
             if key is not None:
-                return key, (len(path) - end) // Goal.steplen
-        return None, len(path) // Goal.steplen
+                return key, depth_of(path) - depth_of(above)
+        return None, depth_of(path)
 
     def depth_at(self, path: str) -> int | None:
         """The final depth of the stored goal at ``path``, one the file does not name."""
@@ -325,15 +325,12 @@ def _uuid(row: SourceRow, column: str, errors: list[RowError], *, required: bool
 
 
 def _stored_goals(keys: set[uuid.UUID]) -> dict[uuid.UUID, Goal]:
-    parent = Goal.objects.order_by().filter(
-        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Goal.steplen)
-    )
     found = {}
     keys = sorted(keys)
     for start in range(0, len(keys), CHUNK):
         goals = (
             Goal.objects.with_context()
-            .annotate(parent_external_id=Subquery(parent.values("external_id")[:1]))
+            .with_parent_values(parent_external_id="external_id")
             .filter(external_id__in=keys[start : start + CHUNK])
         )
         found.update({goal.external_id: goal for goal in goals})
@@ -458,7 +455,7 @@ def _check_stored_children(plans: dict[uuid.UUID, _Plan], tree: _FinalTree, erro
     for start in range(0, len(paths), CHUNK):
         children = (
             Goal.objects.with_context()
-            .annotate(parent_path=Substr("path", 1, Length("path") - Goal.steplen))
+            .with_parent_path()
             .filter(parent_path__in=paths[start : start + CHUNK], depth__gt=1)
         )
         for child in children:
@@ -500,13 +497,13 @@ def _check_branch_depths(plans: dict[uuid.UUID, _Plan], tree: _FinalTree, errors
     for start in range(0, len(suspects), BRANCH_CHUNK):
         below = Q()
         for plan in suspects[start : start + BRANCH_CHUNK]:
-            below |= Q(path__startswith=plan.goal.path, depth__gt=plan.goal.depth)
+            below |= Goal.objects.descendant_of_q(plan.goal)
         for path in Goal.objects.filter(below).order_by().values_list("path", flat=True):
             if path in tree.key_at:
                 continue
             depth = tree.depth_at(path)
             # A branch the file does not deepen is not this file's doing.
-            if depth is None or depth <= max(rules.MAX_DEPTH, len(path) // Goal.steplen):
+            if depth is None or depth <= max(rules.MAX_DEPTH, depth_of(path)):
                 continue
             key, _levels = tree.nearest_named(path)
             if key in refused:
@@ -544,15 +541,15 @@ def _write_new(plans: list[_Plan], by) -> None:
         return
     paths = ChildPaths(p.parent.path for p in plans if p.parent is not None and p.parent.pk)
     last_root = Goal.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
-    next_root = Goal._str2int(last_root) + 1 if last_root else 1
+    next_root = position_of(last_root) + 1 if last_root else 1
     for plan in plans:
         goal, parent = plan.goal, plan.parent
         if parent is None:
-            goal.path = Goal._get_path(None, 1, next_root)
+            goal.path = child_path("", next_root)
             next_root += 1
         else:
             goal.path = paths.next(parent.path)
-        goal.depth = len(goal.path) // Goal.steplen
+        goal.depth = depth_of(goal.path)
     for plan in plans:
         plan.goal.numchild = paths.numchild_of_new(plan.goal.path)
     paths.add_to_stored_parents()
@@ -573,12 +570,6 @@ def _write_moves(plans: list[_Plan], tree: _FinalTree) -> None:
     for plan in sorted(plans, key=lambda p: tree.depth(p.key)):
         goal = Goal.objects.get(external_id=plan.key)
         target = Goal.objects.get(external_id=plan.parent_key)
-        Goal.objects.move(goal, target, pos="last-child")
-        goal.refresh_from_db()
-        # As goal_move: a form loaded before the move is refused, the history
-        # records it, and a moved goal is linked anew.
-        goal.version += 1
-        goal.needs_relinking = False
-        goal.save(update_fields=["version", "needs_relinking"])
+        write_move(goal, target, "last-child")
         spans |= branch_spans(goal)
     bump_for(spans)

@@ -10,8 +10,9 @@ from goals import permissions, rules
 from goals.cache import branch_spans, bump_for, spans_of
 from goals.history import conflict_message
 from goals.models import Goal, GoalLink, GoalStatus
+from goals.paths import is_within
 from goals.services.locks import fresh, lock_tree, stored_parent
-from vision.actors import is_administrator, write_service
+from vision.actors import NotAllowed, is_administrator, write_service
 from vision.models import MandatePeriod, Unit
 
 TREE_FIELDS = ["path", "depth", "numchild"]
@@ -154,7 +155,7 @@ def goal_move(*, by, goal: Goal, target: Goal, position: str = "last-child") -> 
         raise ValidationError(
             _("A vision stays at the root of the tree and cannot be moved."), code="move_vision"
         )
-    if target.path.startswith(goal.path):
+    if is_within(target.path, goal.path):
         raise ValidationError(
             _("A goal cannot be moved under itself or its own sub-goals."), code="move_into_self"
         )
@@ -162,15 +163,22 @@ def goal_move(*, by, goal: Goal, target: Goal, position: str = "last-child") -> 
     permissions.check_may_write(by, goal, new_parent)
     rules.check_placement(goal, new_parent)
     rules.check_branch_depth(goal, new_parent)
+    write_move(goal, target, position)
+    bump_for(branch_spans(goal))
+    return goal
+
+
+def write_move(goal: Goal, target: Goal, position: str) -> None:
+    """Move ``goal`` with its branch, the rules and rights already checked by the caller.
+
+    A move is a change of the goal: a form loaded before it is refused, the
+    history records who moved it where, and the goal counts as linked anew.
+    """
     Goal.objects.move(goal, target, pos=position)
     goal.refresh_from_db()
-    # A move is a change of the goal: a form loaded before it is refused, and
-    # the history records who moved it where.
     goal.version += 1
     goal.needs_relinking = False
     goal.save(update_fields=["version", "needs_relinking"])
-    bump_for(branch_spans(goal))
-    return goal
 
 
 @write_service
@@ -182,7 +190,7 @@ def goal_retire(*, by, goal: Goal) -> int:
     branch = list(Goal.objects.descendant_of(goal, inclusive=True).active().select_related("owner"))
     foreign = [node for node in branch if not permissions.can_edit_goal(by, node)]
     if foreign:
-        raise permissions.NotAllowed(
+        raise NotAllowed(
             _("“%(goal)s” has sub-goals of units you do not edit: ask an administrator to retire it.")
             % {"goal": goal.title}
         )
