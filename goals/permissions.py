@@ -107,7 +107,7 @@ def check_may_write(user, goal: Goal, parent: Goal | None, *, placing: bool = Tr
     check_owner_allowed(user, goal.owner)
     if goal.level not in writable_levels(user):
         raise NotAllowed(
-            _("Your units may not own a %(level)s: ask an administrator.")
+            _("Your units may not own goals at the level “%(level)s”: ask an administrator.")
             % {"level": goal.get_level_display()}
         )
     if placing:

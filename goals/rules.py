@@ -64,8 +64,12 @@ def levels_owned_by(kinds) -> list[str]:
 
 
 def _names(values, choices) -> str:
+    """“a”, “b” or “c”, in the order of the choices."""
     labels = dict(choices)
-    return ", ".join(str(labels[value]) for value in sorted(values, key=list(labels).index))
+    quoted = [f"“{labels[value]}”" for value in sorted(values, key=list(labels).index)]
+    if len(quoted) == 1:
+        return quoted[0]
+    return _("%(some)s or %(last)s") % {"some": ", ".join(quoted[:-1]), "last": quoted[-1]}
 
 
 def check_fields(goal: Goal) -> None:
@@ -82,7 +86,8 @@ def check_fields(goal: Goal) -> None:
         and goal.owner.kind not in owner_kinds(goal.level)
     ):
         errors["owner"] = _(
-            "A %(level)s is owned by a unit of the kind %(kinds)s; %(unit)s is a %(kind)s."
+            "A goal at the level “%(level)s” is owned by a unit of the kind %(kinds)s; "
+            "%(unit)s is of the kind “%(kind)s”."
         ) % {
             "level": goal.get_level_display(),
             "kinds": _names(owner_kinds(goal.level), UnitKind.choices),
@@ -113,7 +118,10 @@ def check_placement(goal: Goal, parent: Goal | None) -> None:
         )
     if parent.level not in parent_levels(goal.level):
         raise ValidationError(
-            _("A %(level)s cannot sit under a %(parent_level)s: it belongs under a %(allowed)s.")
+            _(
+                "A goal at the level “%(level)s” cannot sit under one at the level “%(parent_level)s”: "
+                "it belongs under %(allowed)s."
+            )
             % {
                 "level": goal.get_level_display(),
                 "parent_level": parent.get_level_display(),
@@ -163,7 +171,7 @@ def check_children_fit(goal: Goal) -> None:
             raise ValidationError(
                 {
                     "level": _(
-                        "The goal has a sub-goal “%(child)s” (%(level)s) that cannot sit under a %(new)s."
+                        "The goal has a sub-goal “%(child)s” (%(level)s) that cannot sit under the level “%(new)s”."
                     )
                     % {
                         "child": child.title,

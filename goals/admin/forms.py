@@ -1,9 +1,23 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from treebeard.forms import MoveNodeForm
+from treebeard.forms import MoveNodeForm, TreeNodeChoiceField
 
 from goals import rules, services
 from goals.models import Goal, GoalLevel
+
+
+class ParentField(TreeNodeChoiceField):
+    """Offers the goals of its queryset, and accepts any goal: a crafted or outdated
+    choice (an activity, a retired goal, another period's) reaches the rules and is
+    refused with their reason instead of "Select a valid choice"."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return Goal.objects.select_related("owner", "period", "until_period").get(pk=int(value))
+        except (TypeError, ValueError, OverflowError, Goal.DoesNotExist):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 
 
 class GoalAdminForm(MoveNodeForm):
@@ -17,6 +31,12 @@ class GoalAdminForm(MoveNodeForm):
     # tree fields are compared with it, not with the tree at saving time: a
     # sibling moved meanwhile must not make an unchanged form move this goal.
     loaded_position = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
+    treebeard_ref_node = ParentField(
+        required=False,
+        label=MoveNodeForm.base_fields["treebeard_ref_node"].label,
+        empty_label=MoveNodeForm.base_fields["treebeard_ref_node"].empty_label,
+        queryset=Goal.objects.none(),
+    )
 
     class Meta:
         model = Goal

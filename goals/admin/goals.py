@@ -38,7 +38,6 @@ class EditorGoalAdminForm(GoalAdminForm):
 
     def _set_ref_model_queryset(self, opts, instance):
         field = self.fields["treebeard_ref_node"]
-        field.queryset = Goal.objects.all()
         goal = instance if instance is not None else Goal()
         period = goal.period if goal.period_id else self.period_hint
         offered = permissions.parent_choices(self.user, goal, period)

@@ -70,21 +70,25 @@ def label(level: str) -> str:
 
 def listed(values, choices) -> str:
     order = [value for value, _label in choices]
-    return ", ".join(str(dict(choices)[value]) for value in sorted(values, key=order.index))
+    quoted = [f"“{dict(choices)[value]}”" for value in sorted(values, key=order.index)]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} or {quoted[-1]}"
 
 
 def placement_message(level: str, parent_level: str) -> str:
     if level == VISION:
         return "A vision is always a root: it cannot sit under another goal."
     allowed = listed(EXPECTED[level][0], GoalLevel.choices)
-    return f"A {label(level)} cannot sit under a {label(parent_level)}: it belongs under a {allowed}."
+    return (
+        f"A goal at the level “{label(level)}” cannot sit under one at the level “{label(parent_level)}”: "
+        f"it belongs under {allowed}."
+    )
 
 
 def owner_message(level: str, unit) -> str:
     kinds = listed(EXPECTED[level][1], UnitKind.choices)
     return (
-        f"A {label(level)} is owned by a unit of the kind {kinds}; "
-        f"{unit.name} is a {unit.get_kind_display()}."
+        f"A goal at the level “{label(level)}” is owned by a unit of the kind {kinds}; "
+        f"{unit.name} is of the kind “{unit.get_kind_display()}”."
     )
 
 
@@ -251,12 +255,9 @@ def test_placement_follows_the_table_through_every_door(
     expected = (True, []) if allowed else (False, [placement_message(level, parent_level)])
 
     assert through_service(parent=parent, level=level, owner=owner, period=period) == expected
-    if parent_level != ACTIVITY:
-        # An activity is not among the parents the admin form takes: see the xfail test below.
-        assert (
-            through_admin_form(admin_client, parent=parent, level=level, owner=owner, period=period)
-            == expected
-        )
+    assert (
+        through_admin_form(admin_client, parent=parent, level=level, owner=owner, period=period) == expected
+    )
     column = "level" if not allowed else None
     assert through_import(import_row(parent=parent, level=level, owner=owner, period=period)) == (
         expected[0],
@@ -272,25 +273,6 @@ def test_placement_follows_the_table_through_every_door(
         if allowed:
             assert Goal.objects.get_parent(Goal.objects.get(pk=tree["leaves"][level].pk)) == parent
     assert find_problems() == []
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "GoalAdminForm validates the parent against active goals that are not activities, so the "
-        "admin form refuses an activity parent with “Select a valid choice” instead of the rules' message"
-    ),
-)
-@pytest.mark.parametrize("level", LEVELS)
-def test_the_admin_form_refuses_an_activity_parent_with_the_rules_message(
-    level, tree, units, period, admin_client
-):
-    owner = units[sorted(EXPECTED[level][1], key=KINDS.index)[0]]
-    parent = tree["chain"][ACTIVITY]
-    assert through_admin_form(admin_client, parent=parent, level=level, owner=owner, period=period) == (
-        False,
-        [placement_message(level, ACTIVITY)],
-    )
 
 
 # Owners: every level owned by every kind of unit.
@@ -433,7 +415,7 @@ def test_a_unit_goal_straight_under_the_vision_is_refused_even_for_an_administra
     vision = tree["chain"][VISION]
     expected = (False, [placement_message(UNIT, VISION)])
     assert expected[1] == [
-        "A unit goal cannot sit under a vision: it belongs under a council goal, committee goal."
+        "A goal at the level “unit goal” cannot sit under one at the level “vision”: it belongs under “council goal” or “committee goal”."
     ]
     office = units["office"]
     assert through_service(parent=vision, level=UNIT, owner=office, period=period, by=admin_user) == expected
@@ -460,7 +442,10 @@ def test_an_office_editor_may_not_add_the_steering_levels(level, tree, units, pe
     before = snapshot()
     steering_unit = units[sorted(EXPECTED[level][1])[0]]
     for owner, message in (
-        (units["office"], f"Your units may not own a {label(level)}: ask an administrator."),
+        (
+            units["office"],
+            f"Your units may not own goals at the level “{label(level)}”: ask an administrator.",
+        ),
         (steering_unit, f"You are not an editor of {steering_unit.name}: choose one of your own units."),
     ):
         with pytest.raises(NotAllowed) as refusal:

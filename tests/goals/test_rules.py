@@ -107,7 +107,7 @@ def test_changing_a_level_its_children_cannot_sit_under_is_refused(small_tree, c
         parent=committee_goal, level=GoalLevel.UNIT, owner=office, period=period, title="Underliggande"
     )
     message = refusal(services.goal_update, goal=committee_goal, level=GoalLevel.UNIT, owner=office)
-    assert "has a sub-goal “Underliggande” (unit goal) that cannot sit under a unit goal" in message
+    assert "has a sub-goal “Underliggande” (unit goal) that cannot sit under the level “unit goal”" in message
     assert Goal.objects.get(pk=committee_goal.pk).level == GoalLevel.COMMITTEE
 
 

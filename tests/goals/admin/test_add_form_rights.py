@@ -126,7 +126,10 @@ def test_administrator_is_offered_every_level(admin_client, tree):
             lambda w: {"level": GoalLevel.ACTIVITY, "treebeard_ref_node": w["foreign"].pk},
             "belongs to Vård- och omsorgskontoret",
         ),
-        (lambda w: {"treebeard_ref_node": w["vision"].pk}, "A unit goal cannot sit under a vision"),
+        (
+            lambda w: {"treebeard_ref_node": w["vision"].pk},
+            "A goal at the level “unit goal” cannot sit under one at the level “vision”",
+        ),
         (lambda w: {"treebeard_ref_node": ""}, "Only a vision can stand at the root"),
     ],
 )
@@ -168,7 +171,7 @@ def test_administrators_form_refuses_a_unit_goal_under_the_vision_beside_the_par
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert form.errors["treebeard_ref_node"] == [
-        "A unit goal cannot sit under a vision: it belongs under a council goal, committee goal."
+        "A goal at the level “unit goal” cannot sit under one at the level “vision”: it belongs under “council goal” or “committee goal”."
     ]
     assert snapshot() == before
 

@@ -96,7 +96,10 @@ def test_add_through_admin_refuses_a_parent_the_hierarchy_does_not_allow(
         ),
     )
     assert response.status_code == 200
-    assert "A goal area cannot sit under a unit goal: it belongs under a vision." in response.text
+    assert (
+        "A goal at the level “goal area” cannot sit under one at the level “unit goal”: it belongs under “vision”."
+        in response.text
+    )
     assert Goal.objects.count() == before
 
 

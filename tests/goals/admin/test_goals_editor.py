@@ -161,7 +161,11 @@ def test_unit_goal_is_offered_only_the_levels_it_may_sit_under(editor_client, tr
         ("activity", "foreign", "belongs to Vård- och omsorgskontoret"),
         ("activity", "retired", "cannot sit under the retired goal"),
         ("first", "later_council", "is not valid in every period"),
-        ("second", "activity", "A unit goal cannot sit under a activity"),
+        (
+            "second",
+            "activity",
+            "A goal at the level “unit goal” cannot sit under one at the level “activity”",
+        ),
     ],
 )
 def test_crafted_parent_is_refused_with_a_reason(editor_client, tree, goal_key, target, message):

@@ -528,7 +528,10 @@ def test_a_goal_moved_under_its_own_child_is_refused(tree, monkeypatch):
 def test_a_70_deep_chain_is_refused_where_the_hierarchy_stops_it(tree, monkeypatch):
     (error,) = refusal(tree, monkeypatch, chain_of_70_activities)
     assert (error[0], error[2]) == (3, "level"), "the second activity, under the first"
-    assert error[3] == "A activity cannot sit under a activity: it belongs under a committee goal, unit goal."
+    assert (
+        error[3]
+        == "A goal at the level “activity” cannot sit under one at the level “activity”: it belongs under “committee goal” or “unit goal”."
+    )
 
 
 def test_a_chain_past_the_depth_limit_gets_the_rules_message(tree, monkeypatch):
@@ -550,7 +553,7 @@ def test_the_owner_kind_is_checked_on_every_row_and_reported_on_owner_unit(tree,
     (error,) = refusal(tree, monkeypatch, wrong_owner_kind)
     assert (error[0], error[2]) == (2, "owner_unit")
     assert error[3] == (
-        "A unit goal is owned by a unit of the kind office, company; Kommunfullmäktige is a council."
+        "A goal at the level “unit goal” is owned by a unit of the kind “office” or “company”; Kommunfullmäktige is of the kind “council”."
     )
     errors = refusal(tree, monkeypatch, wrong_owner_kind_and_a_bad_date)
     assert [(line, column) for line, _record, column, _reason in errors] == [
@@ -596,4 +599,7 @@ def test_the_command_lists_the_refusal_of_a_deep_chain_either_way(tree, monkeypa
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 errors: nothing was imported"):
         call_command("import_goals", str(path), *(["--dry-run"] if dry_run else []), stderr=err)
-    assert f"{name}: line 3, column level: A activity cannot sit under a activity" in err.getvalue()
+    assert (
+        f"{name}: line 3, column level: A goal at the level “activity” cannot sit under one at the level “activity”"
+        in err.getvalue()
+    )

@@ -107,7 +107,9 @@ def test_goal_move_refusals_leave_tree_unchanged(small_tree, goal_key, target_ke
 def test_goal_move_refuses_a_parent_the_hierarchy_does_not_allow(small_tree, office, period):
     activity = GoalFactory(parent=small_tree["first"], level=GoalLevel.ACTIVITY, owner=office, period=period)
     before = list(Goal.objects.values_list("pk", "path", "numchild"))
-    with pytest.raises(ValidationError, match="A unit goal cannot sit under a activity") as error:
+    with pytest.raises(
+        ValidationError, match="A goal at the level “unit goal” cannot sit under one at the level “activity”"
+    ) as error:
         services.goal_move(
             by=system_actor(), goal=small_tree["second"], target=activity, position="last-child"
         )
