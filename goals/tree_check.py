@@ -15,9 +15,6 @@ goal or change its level or owner, so --fix leaves them reported.
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db import transaction
-from django.db.models import Case, Value, When
-
 from goals import rules
 from goals.models import Goal, GoalLevel, GoalStatus
 from vision.models import Unit, UnitKind
@@ -147,30 +144,3 @@ def find_problems(rows=None) -> list[Problem]:
 
 def _listed(values, order) -> str:
     return " or ".join(sorted(values, key=order.index))
-
-
-@transaction.atomic
-def fix_problems(problems: list[Problem]) -> int:
-    """Repair what can be derived from the paths (depth and numchild); returns how many goals changed."""
-    fixable = [p for p in problems if p.fixable]
-    if not fixable:
-        return 0
-    depth_ids = {p.goal_id for p in fixable if p.kind == "wrong_depth"}
-    numchild_paths = {p.path for p in fixable if p.kind == "wrong_numchild"}
-    for goal in Goal.objects.filter(pk__in=depth_ids).only("id", "path"):
-        Goal.objects.filter(pk=goal.pk).update(depth=len(goal.path) // STEP)
-    if numchild_paths:
-        counts = Counter(
-            path[:-STEP]
-            for path in Goal.objects.order_by().values_list("path", flat=True)
-            if path[:-STEP] in numchild_paths
-        )
-        paths = sorted(numchild_paths)
-        for start in range(0, len(paths), 500):
-            chunk = paths[start : start + 500]
-            Goal.objects.filter(path__in=chunk).update(
-                numchild=Case(
-                    *(When(path=path, then=Value(counts[path])) for path in chunk), default=Value(0)
-                )
-            )
-    return len({p.goal_id for p in fixable})

@@ -13,7 +13,8 @@ from django.utils import translation
 from goals import rules, services
 from goals.exchange.formats import COLUMNS, FileRefused, SourceRow
 from goals.models import Goal, GoalLevel, GoalLink
-from goals.tree_check import TABLE_KINDS, find_problems, fix_problems
+from goals.services.repair import tree_repair
+from goals.tree_check import TABLE_KINDS, find_problems
 from tests.factories import GoalFactory, UnitFactory, UserFactory, VisionFactory, unit_kind_for
 from vision.actors import NotAllowed, system_actor
 from vision.models import UnitKind, UnitRole
@@ -488,7 +489,7 @@ def test_a_goal_under_a_parent_level_the_table_does_not_allow_is_reported_and_no
     (_owner, placed) = problems
     assert placed.detail == "level committee under level area; the table allows it under council"
     assert not placed.fixable
-    assert fix_problems(problems) == 0
+    assert tree_repair(problems=problems, by=system_actor()) == 0
     with pytest.raises(CommandError):
         call_command("check_tree", "--fix")
     assert Goal.objects.get(pk=tree["leaves"][COUNCIL].pk).level == COMMITTEE

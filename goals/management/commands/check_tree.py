@@ -3,7 +3,9 @@ from collections import Counter
 
 from django.core.management.base import BaseCommand, CommandError
 
-from goals.tree_check import TABLE_KINDS, find_problems, fix_problems
+from goals.services.repair import tree_repair
+from goals.tree_check import TABLE_KINDS, find_problems
+from vision.actors import system_actor
 
 # An old tree can hold thousands of problems of one kind; the first lines and
 # the counts per kind say what to do, a screenful more would hide them.
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         problems = find_problems()
         if fix and problems:
-            fixed = fix_problems(problems)
+            fixed = tree_repair(problems=problems, by=system_actor())
             self.stdout.write(f"Fixed {fixed} goals.")
             problems = find_problems()
         for problem in problems[:SHOWN]:
