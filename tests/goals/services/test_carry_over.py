@@ -304,7 +304,7 @@ def test_two_carry_overs_at_once_add_one_set_of_successors(transactional_db, sma
     barrier = threading.Barrier(2)
     results, errors = [], []
 
-    def carry():
+    def carry_side_by_side():
         try:
             barrier.wait(timeout=10)
             results.append(carry(period, next_period).created)
@@ -313,7 +313,7 @@ def test_two_carry_overs_at_once_add_one_set_of_successors(transactional_db, sma
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=carry) for _ in range(2)]
+    threads = [threading.Thread(target=carry_side_by_side) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
