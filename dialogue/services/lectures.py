@@ -16,6 +16,7 @@ from simple_history.models import HistoricalChanges
 from dialogue import permissions, validation
 from dialogue.models import Chapter, Lecture
 from dialogue.services.files import removing_new_files_on_error, revert_target
+from vision.actors import write_service
 
 FILE_FIELDS = ("video", "poster", "captions")
 REVERTED_FIELDS = ("title", "speaker", "affiliation", "given_on", "description", "captions_language")
@@ -37,7 +38,8 @@ def lecture_save(
     """Store a lecture with its new or changed ``chapters``, deleting ``removed_chapters``.
 
     New files are checked by content unless the caller already did (and hands
-    over the video's facts).
+    over the video's facts). As for material_upload, only the write after the
+    checks is a transaction.
     """
     permissions.require_media_rights(by)
     chapters, removed_chapters = list(chapters), list(removed_chapters)
@@ -90,7 +92,7 @@ def lecture_revert_check(*, record: HistoricalChanges, by) -> Lecture:
     )
 
 
-@transaction.atomic
+@write_service
 def lecture_revert(*, record: HistoricalChanges, by) -> Lecture:
     """Give the stored lecture the text it had in ``record``; its files and chapters stay."""
     current = lecture_revert_check(record=record, by=by)
@@ -99,7 +101,7 @@ def lecture_revert(*, record: HistoricalChanges, by) -> Lecture:
     return lecture_save(lecture=current, by=by, check_files=False)
 
 
-@transaction.atomic
+@write_service
 def lecture_delete(*, lecture: Lecture, by) -> None:
     """Delete a lecture and its chapters; the files stay in storage, as the history refers to them."""
     permissions.require_media_rights(by)

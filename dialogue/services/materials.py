@@ -12,13 +12,18 @@ from simple_history.models import HistoricalChanges
 from dialogue import permissions, validation
 from dialogue.models import Material
 from dialogue.services.files import removing_new_files_on_error, revert_target
+from vision.actors import write_service
 
 # Everything else was read from the file at upload and stays with it.
 EDITABLE_FIELDS = ("title", "version")
 
 
 def material_upload(*, material: Material, by, facts: validation.FileFacts | None = None) -> Material:
-    """Check an unsaved material's file by content, read its facts, and store it."""
+    """Check an unsaved material's file by content, read its facts, and store it.
+
+    Not a write_service: reading a deck of tens of megabytes takes seconds, and only
+    the write after it is a transaction (SQLite would hold its write lock meanwhile).
+    """
     permissions.require_media_rights(by)
     if facts is None:
         facts = validation.inspect_material(material.file.file)
@@ -36,7 +41,7 @@ def material_upload(*, material: Material, by, facts: validation.FileFacts | Non
     return material
 
 
-@transaction.atomic
+@write_service
 def material_update(*, material: Material, by, title: str, version: str) -> Material:
     """Correct the title or version label of a stored version; its file and facts stay as they are."""
     permissions.require_media_rights(by)
@@ -64,14 +69,14 @@ def material_revert_check(*, record: HistoricalChanges, by) -> Material:
     )
 
 
-@transaction.atomic
+@write_service
 def material_revert(*, record: HistoricalChanges, by) -> Material:
     """Give a stored material the title and version label it had in ``record``."""
     current = material_revert_check(record=record, by=by)
     return material_update(material=current, by=by, title=record.title, version=record.version)
 
 
-@transaction.atomic
+@write_service
 def material_delete(*, material: Material, by) -> None:
     """Delete a version of the material; its file stays in storage, as its history refers to it."""
     permissions.require_media_rights(by)

@@ -8,7 +8,6 @@ workshop can neither be taken from a unit nor handed to one by someone outside i
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
@@ -16,6 +15,7 @@ from dialogue import permissions
 from dialogue.history import version_goals
 from dialogue.models import Workshop
 from goals.models import Goal
+from vision.actors import write_service
 from vision.models import Unit
 
 # What a work group concluded; who recorded it, and when, stays as first recorded.
@@ -42,7 +42,7 @@ def _stored_unit_id(workshop: Workshop) -> int | None:
     )
 
 
-@transaction.atomic
+@write_service
 def workshop_save(*, workshop: Workshop, goals: Iterable[Goal], by) -> Workshop:
     """Record (or correct) a work group's workshop, with the unit's goals it supports."""
     stored_unit_id = _stored_unit_id(workshop)
@@ -73,7 +73,7 @@ def workshop_revert_check(*, record: HistoricalChanges, by) -> None:
     check_workshop_goals(unit=Unit(pk=record.unit_id), goals=version_goals(record))
 
 
-@transaction.atomic
+@write_service
 def workshop_revert(*, record: HistoricalChanges, by) -> Workshop:
     """Put a workshop back as it was in ``record``, one of its historical versions.
 
@@ -89,7 +89,7 @@ def workshop_revert(*, record: HistoricalChanges, by) -> Workshop:
     return workshop_save(workshop=workshop, goals=version_goals(record), by=by)
 
 
-@transaction.atomic
+@write_service
 def workshop_delete(*, workshop: Workshop, by) -> None:
     """Delete a workshop of a unit the user records workshops for."""
     permissions.require_workshop_rights(by, _stored_unit_id(workshop))
