@@ -12,6 +12,7 @@ from goals import services
 from goals.models import Goal, GoalLevel, GoalStatus
 from vision.actors import system_actor
 from vision.models import MandatePeriod, Unit, UnitKind
+from vision.services import period_save, unit_save
 
 SAMPLE = "Exempeltext: "
 VISION_TITLE = "NORRKÖPING tar plats"
@@ -191,19 +192,35 @@ CARRIED_UNITS = ["kommunfullmaktige", "kommunstyrelsen", "utbildningskontoret", 
 
 @transaction.atomic
 def load_frame() -> tuple[dict[str, MandatePeriod], dict[str, Unit]]:
+    """The demo's periods and units, matched by slug; only what differs is written."""
+    by = system_actor()
     periods = {}
     for slug, start, end in PERIODS:
-        periods[slug], _ = MandatePeriod.objects.update_or_create(
-            slug=slug, defaults={"name": slug.replace("-", "–"), "start": start, "end": end}
-        )
-    MandatePeriod.objects.exclude(slug=CURRENT_PERIOD).filter(is_current=True).update(is_current=False)
-    MandatePeriod.objects.filter(slug=CURRENT_PERIOD).update(is_current=True)
+        period = MandatePeriod.objects.filter(slug=slug).first() or MandatePeriod(slug=slug)
+        wanted = {
+            "name": slug.replace("-", "–"),
+            "start": start,
+            "end": end,
+            "is_current": slug == CURRENT_PERIOD,
+        }
+        # Making the demo's period current un-marks the one that was, in the same service call.
+        periods[slug] = period_save(by=by, period=period) if _differs(period, wanted) else period
     units: dict[str, Unit] = {}
     for slug, name, kind, parent in UNITS:
-        units[slug], _ = Unit.objects.update_or_create(
-            slug=slug, defaults={"name": name, "kind": kind, "parent": units.get(parent)}
-        )
+        unit = Unit.objects.filter(slug=slug).first() or Unit(slug=slug)
+        wanted = {"name": name, "kind": kind, "parent": units.get(parent)}
+        units[slug] = unit_save(by=by, unit=unit) if _differs(unit, wanted) else unit
     return periods, units
+
+
+def _differs(obj, values: dict) -> bool:
+    """Set ``values`` on ``obj``; whether it is new or any of them changed."""
+    differs = obj.pk is None
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            differs = True
+    return differs
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import translation
 
 from tests.factories import GoalFactory, PeriodFactory, UnitFactory, UserFactory, VisionFactory
+from vision.actors import system_actor
 from vision.models import UnitRole
 from vision.services import membership_grant
 
@@ -133,7 +134,7 @@ def reader(client, db):
 def editor(db, office):
     """A staff user with the editor role in the office (Utbildningskontoret)."""
     user = UserFactory(username="redaktor")
-    membership_grant(user=user, unit=office, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=user, unit=office, role=UnitRole.EDITOR)
     return user
 
 

@@ -300,9 +300,9 @@ def world(db, settings, client):
         "editor_b": UserFactory(username="redaktor-b"),
         "admin": UserFactory(username="admin", is_staff=True, is_superuser=True),
     }
-    membership_grant(user=users["viewer"], unit=unit_a, role=UnitRole.VIEWER)
-    membership_grant(user=users["editor_a"], unit=unit_a, role=UnitRole.EDITOR)
-    membership_grant(user=users["editor_b"], unit=unit_b, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=users["viewer"], unit=unit_a, role=UnitRole.VIEWER)
+    membership_grant(by=system_actor(), user=users["editor_a"], unit=unit_a, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=users["editor_b"], unit=unit_b, role=UnitRole.EDITOR)
     Token.objects.create(user=users["admin"])
 
     # A sign-in and a failed one, so each of django-axes' lists has a row.

@@ -24,6 +24,7 @@ from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
+from vision.actors import system_actor
 from vision.models import Unit, UnitMembership, UnitRole
 from vision.services import membership_grant, membership_revoke
 
@@ -228,11 +229,13 @@ def _sync_unit_roles(user, groups: set[str]) -> None:
     current = dict(
         UnitMembership.objects.filter(user=user, unit__slug__in=units).values_list("unit__slug", "role")
     )
+    # The provider's groups decide these roles; the change is the system's, not the signing-in user's.
+    by = system_actor()
     for slug, unit in units.items():
         if slug in wanted and current.get(slug) != wanted[slug]:
-            membership_grant(user=user, unit=unit, role=wanted[slug])
+            membership_grant(by=by, user=user, unit=unit, role=wanted[slug])
         elif slug not in wanted and slug in current:
-            membership_revoke(user=user, unit=unit)
+            membership_revoke(by=by, user=user, unit=unit)
 
 
 class OIDCAuthenticationRequestView(oidc_views.OIDCAuthenticationRequestView):

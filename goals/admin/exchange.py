@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from goals import permissions
-from goals.admin.refusals import REFUSALS, message_of
 from goals.exchange import formats as exchange
 from goals.services import goals_import
+from vision.admin_refusals import REFUSALS, message_of
 from vision.models import MandatePeriod
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

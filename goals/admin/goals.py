@@ -15,10 +15,10 @@ from goals import permissions, rules, services
 from goals.admin.exchange import GoalExchangeAdminMixin
 from goals.admin.forms import GoalAdminForm
 from goals.admin.links import GoalLinkInline, link_formset_save
-from goals.admin.refusals import REFUSALS, message_of, shows_refusals
 from goals.admin.revert import GoalRevertMixin
 from goals.models import Goal, GoalLink
 from vision.actors import NotAllowed
+from vision.admin_refusals import REFUSALS, message_of, shows_refusals
 from vision.history_admin import HistoryAdmin
 from vision.models import MandatePeriod, Unit
 

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from goals import services
-from goals.admin.refusals import shows_refusals
 from goals.models import GoalLink
 from vision.actors import is_administrator
+from vision.admin_refusals import shows_refusals
 from vision.history_admin import HistoryAdmin
 
 

@@ -24,9 +24,9 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from goals import permissions, services
-from goals.admin.refusals import REFUSALS, message_of
 from goals.models import Goal
 from vision.actors import NotAllowed
+from vision.admin_refusals import REFUSALS, message_of
 
 # The fields a revert sets back, in the order of the form: those goal_update may change.
 REVERTED_FIELDS = [

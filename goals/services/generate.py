@@ -15,6 +15,7 @@ from goals.paths import ChildPaths, depth_of
 from goals.services.tree import goal_create
 from vision.actors import write_service
 from vision.models import MandatePeriod, Unit, UnitKind
+from vision.services import period_save, unit_save
 
 GENERATED_VISION = "Syntetisk vision (genererad testdata)"
 # Share of a period's goals at each level below the areas; activities take the rest.
@@ -29,52 +30,56 @@ class GeneratedTree:
     created: int
 
 
-def periods_for(count: int) -> list[MandatePeriod]:
+def periods_for(count: int, *, by) -> list[MandatePeriod]:
     """The current period (else the latest) and the ones after it, created as needed."""
     periods = list(MandatePeriod.objects.order_by("start"))
     current = MandatePeriod.objects.current_first().first()
     if current is None:
-        current = MandatePeriod.objects.create(
-            slug="2023-2026",
-            name="2023–2026",
-            start=datetime.date(2023, 1, 1),
-            end=datetime.date(2026, 12, 31),
+        current = period_save(
+            by=by,
+            period=MandatePeriod(
+                slug="2023-2026",
+                name="2023–2026",
+                start=datetime.date(2023, 1, 1),
+                end=datetime.date(2026, 12, 31),
+                is_current=True,
+            ),
         )
-        MandatePeriod.objects.filter(pk=current.pk).update(is_current=True)
         periods = [current]
     chosen = [p for p in periods if p.start >= current.start][:count]
     while len(chosen) < count:
         year = chosen[-1].end.year + 1
+        slug = f"{year}-{year + 3}"
         chosen.append(
-            MandatePeriod.objects.get_or_create(
-                slug=f"{year}-{year + 3}",
-                defaults={
-                    "name": f"{year}–{year + 3}",
-                    "start": datetime.date(year, 1, 1),
-                    "end": datetime.date(year + 3, 12, 31),
-                },
-            )[0]
+            MandatePeriod.objects.filter(slug=slug).first()
+            or period_save(
+                by=by,
+                period=MandatePeriod(
+                    slug=slug,
+                    name=f"{year}–{year + 3}",
+                    start=datetime.date(year, 1, 1),
+                    end=datetime.date(year + 3, 12, 31),
+                ),
+            )
         )
     return chosen
 
 
-def generated_units() -> dict[str, list[Unit]]:
-    council, _ = Unit.objects.get_or_create(
-        slug="gen-fullmaktige", defaults={"name": "Fullmäktige (genererad)", "kind": UnitKind.COUNCIL}
-    )
+def generated_units(*, by) -> dict[str, list[Unit]]:
+    def unit(slug: str, **fields) -> Unit:
+        return Unit.objects.filter(slug=slug).first() or unit_save(by=by, unit=Unit(slug=slug, **fields))
+
+    council = unit("gen-fullmaktige", name="Fullmäktige (genererad)", kind=UnitKind.COUNCIL)
     units = {UnitKind.COUNCIL: [council], UnitKind.COMMITTEE: [], UnitKind.OFFICE: [], UnitKind.COMPANY: []}
     for n in range(1, 11):
-        committee, _ = Unit.objects.get_or_create(
-            slug=f"gen-namnd-{n}",
-            defaults={"name": f"Nämnd {n} (genererad)", "kind": UnitKind.COMMITTEE, "parent": council},
+        committee = unit(
+            f"gen-namnd-{n}", name=f"Nämnd {n} (genererad)", kind=UnitKind.COMMITTEE, parent=council
         )
-        office, _ = Unit.objects.get_or_create(
-            slug=f"gen-kontor-{n}",
-            defaults={"name": f"Kontor {n} (genererat)", "kind": UnitKind.OFFICE, "parent": committee},
+        office = unit(
+            f"gen-kontor-{n}", name=f"Kontor {n} (genererat)", kind=UnitKind.OFFICE, parent=committee
         )
-        company, _ = Unit.objects.get_or_create(
-            slug=f"gen-bolag-{n}",
-            defaults={"name": f"Bolag {n} AB (genererat)", "kind": UnitKind.COMPANY, "parent": council},
+        company = unit(
+            f"gen-bolag-{n}", name=f"Bolag {n} AB (genererat)", kind=UnitKind.COMPANY, parent=council
         )
         units[UnitKind.COMMITTEE].append(committee)
         units[UnitKind.OFFICE].append(office)
@@ -86,8 +91,8 @@ def generated_units() -> dict[str, list[Unit]]:
 def generate_goals(*, by, goals_per_period: int, periods: int, seed: int = 2035) -> GeneratedTree:
     permissions.check_may_import(by)
     rng = random.Random(seed)
-    chosen = periods_for(periods)
-    units = generated_units()
+    chosen = periods_for(periods, by=by)
+    units = generated_units(by=by)
     vision = Goal.objects.visions().filter(title=GENERATED_VISION).first() or goal_create(
         parent=None, title=GENERATED_VISION, level=GoalLevel.VISION, description="Exempeltext.", by=by
     )

@@ -72,7 +72,7 @@ def reader_client(client, reader):
 def unit_editor(unit, username: str | None = None):
     """A unit editor as the editor role makes one: staff, with the admin's workshop rights."""
     user = UserFactory(**({"username": username} if username else {}))
-    membership_grant(user=user, unit=unit, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=user, unit=unit, role=UnitRole.EDITOR)
     return user
 
 

@@ -6,6 +6,7 @@ from goals.demo import load_goals
 from goals.models import Goal
 from tests.browser import axe_violations, shoot, signed_in
 from tests.factories import UserFactory
+from vision.actors import system_actor
 from vision.models import Unit, UnitRole
 from vision.services import membership_grant
 
@@ -16,7 +17,9 @@ pytestmark = pytest.mark.browser
 def editor(transactional_db):
     load_goals()
     user = UserFactory(username="redaktor")
-    membership_grant(user=user, unit=Unit.objects.get(slug="utbildningskontoret"), role=UnitRole.EDITOR)
+    membership_grant(
+        by=system_actor(), user=user, unit=Unit.objects.get(slug="utbildningskontoret"), role=UnitRole.EDITOR
+    )
     return user
 
 

@@ -433,7 +433,7 @@ def test_a_unit_goal_straight_under_the_vision_is_refused_even_for_an_administra
 @pytest.fixture
 def office_editor(units):
     user = UserFactory(username="redaktor")
-    membership_grant(user=user, unit=units["office"], role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=user, unit=units["office"], role=UnitRole.EDITOR)
     return user
 
 

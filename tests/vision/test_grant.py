@@ -1,9 +1,11 @@
 """Provisioning roles from scripts: grant USERNAME --unit SLUG --role editor|viewer."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from tests.factories import UnitFactory, UserFactory
+from vision.actors import system_actor
 from vision.models import UnitMembership, UnitRole
 from vision.services import EDITOR_PERMISSIONS, membership_grant, membership_revoke
 
@@ -41,16 +43,16 @@ def test_grant_twice_changes_the_role_without_a_second_membership(person, office
 
 
 def test_an_editor_of_two_units_stays_staff_when_one_role_goes(person, office, council):
-    membership_grant(user=person, unit=office, role=UnitRole.EDITOR)
-    membership_grant(user=person, unit=council, role=UnitRole.EDITOR)
-    membership_revoke(user=person, unit=office)
+    membership_grant(by=system_actor(), user=person, unit=office, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=person, unit=council, role=UnitRole.EDITOR)
+    membership_revoke(by=system_actor(), user=person, unit=office)
     person = type(person).objects.get(pk=person.pk)
     assert person.is_staff and person.has_perm("goals.change_goal")
 
 
 def test_a_superuser_keeps_staff_when_demoted_to_viewer(office):
     boss = UserFactory(username="chef", is_staff=True, is_superuser=True)
-    membership_grant(user=boss, unit=office, role=UnitRole.VIEWER)
+    membership_grant(by=system_actor(), user=boss, unit=office, role=UnitRole.VIEWER)
     boss.refresh_from_db()
     assert boss.is_staff
 
@@ -74,8 +76,10 @@ def test_grant_refuses_an_unknown_role(person, office):
 
 
 def test_membership_grant_refuses_an_unknown_role(person):
-    with pytest.raises(ValueError, match="Unknown role"):
-        membership_grant(user=person, unit=UnitFactory(), role="owner")
+    with pytest.raises(ValidationError) as refusal:
+        membership_grant(by=system_actor(), user=person, unit=UnitFactory(), role="owner")
+    assert "role" in refusal.value.message_dict
+    assert not UnitMembership.objects.exists()
 
 
 def test_an_editor_membership_added_in_the_admin_gives_the_admin_rights(admin_client, person, office):

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from dialogue.demo import load_media
 from goals.demo import load_goals
+from vision.actors import system_actor
 from vision.models import Unit, UnitRole
 from vision.services import membership_grant
 
@@ -45,6 +46,7 @@ class Command(BaseCommand):
             user.save()
             users[username] = user
         unit = Unit.objects.get(slug=EDITOR_UNIT)
-        membership_grant(user=users["redaktor"], unit=unit, role=UnitRole.EDITOR)
-        membership_grant(user=users["lasare"], unit=unit, role=UnitRole.VIEWER)
+        by = system_actor()
+        membership_grant(by=by, user=users["redaktor"], unit=unit, role=UnitRole.EDITOR)
+        membership_grant(by=by, user=users["lasare"], unit=unit, role=UnitRole.VIEWER)
         self.stdout.write(f"Demo accounts: admin, redaktor (editor of {unit.name}), lasare.")

@@ -36,7 +36,7 @@ def tree(small_tree, committee, other_office, period):
 @pytest.fixture
 def committee_editor_client(committee):
     user = UserFactory(username="namndredaktor")
-    membership_grant(user=user, unit=committee, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=user, unit=committee, role=UnitRole.EDITOR)
     client = Client()
     client.force_login(user)
     return client

@@ -25,6 +25,7 @@ from goals.models import Goal, GoalLevel
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory, PeriodFactory, UnitFactory, UserFactory, VisionFactory
 from tests.goals.admin.support import admin_form_data
+from vision.actors import system_actor
 from vision.models import UnitRole
 from vision.services import membership_grant
 
@@ -157,7 +158,9 @@ def shared(postgres, transactional_db):
         if n % 2:
             UserFactory(username=f"admin{n}", is_staff=True, is_superuser=True)
         else:
-            membership_grant(user=UserFactory(username=f"editor{n}"), unit=office, role=UnitRole.EDITOR)
+            membership_grant(
+                by=system_actor(), user=UserFactory(username=f"editor{n}"), unit=office, role=UnitRole.EDITOR
+            )
     return {
         "period": period.pk,
         "office": office.pk,

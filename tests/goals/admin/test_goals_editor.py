@@ -302,7 +302,7 @@ def test_drag_and_drop_of_another_units_goal_is_refused(editor_client, tree):
 def test_retiring_a_branch_with_other_units_goals_is_refused(client, tree, committee):
     """A committee editor may not retire a committee goal that carries another unit's goals."""
     user = UserFactory(username="namndredaktor")
-    membership_grant(user=user, unit=committee, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=user, unit=committee, role=UnitRole.EDITOR)
     GoalFactory(
         parent=tree["committee"], level="unit", owner=tree["foreign"].owner, period=tree["committee"].period
     )

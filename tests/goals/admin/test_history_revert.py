@@ -54,7 +54,7 @@ def simple_history_form(goal_record) -> dict:
 @pytest.fixture
 def other_editor(db, other_office):
     user = UserFactory(username="annan-redaktor")
-    membership_grant(user=user, unit=other_office, role=UnitRole.EDITOR)
+    membership_grant(by=system_actor(), user=user, unit=other_office, role=UnitRole.EDITOR)
     return user
 
 

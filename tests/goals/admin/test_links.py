@@ -246,7 +246,7 @@ def test_editors_cannot_use_the_link_admin(role, editor, other_office, goals):
     user = editor
     if role == "other_editor":
         user = UserFactory(username="annan-redaktor")
-        membership_grant(user=user, unit=other_office, role=UnitRole.EDITOR)
+        membership_grant(by=system_actor(), user=user, unit=other_office, role=UnitRole.EDITOR)
     client = Client()
     client.force_login(user)
     link = services.goal_link_add(by=system_actor(), source=goals["first"], target=goals["committee"])

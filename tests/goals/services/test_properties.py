@@ -96,7 +96,12 @@ class World:
         for name, slugs in EDITED_UNITS.items():
             self.edits[name] = {self.unit_by_slug[slug].pk for slug in slugs}
             for slug in slugs:
-                membership_grant(user=self.actors[name], unit=self.unit_by_slug[slug], role=UnitRole.EDITOR)
+                membership_grant(
+                    by=self.actors["system"],
+                    user=self.actors[name],
+                    unit=self.unit_by_slug[slug],
+                    role=UnitRole.EDITOR,
+                )
         vision = services.goal_create(
             by=self.actors["system"], parent=None, title="Vision", level=GoalLevel.VISION
         )

@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from vision.actors import system_actor
 from vision.models import Unit, UnitRole
 from vision.services import membership_grant
 
@@ -23,5 +24,5 @@ class Command(BaseCommand):
             unit_obj = Unit.objects.get(slug=unit)
         except Unit.DoesNotExist:
             raise CommandError(f"No unit with the slug {unit!r}.") from None
-        membership_grant(user=user, unit=unit_obj, role=role)
+        membership_grant(by=system_actor(), user=user, unit=unit_obj, role=role)
         self.stdout.write(f"{username} is now {role} of {unit_obj.name} ({unit_obj.slug}).")

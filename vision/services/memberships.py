@@ -1,10 +1,12 @@
-"""Writes to the organisation: who holds which role in which unit."""
+"""Writes to the memberships: who holds which role in which unit, and the admin rights an editor needs."""
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from vision.actors import write_service
 from vision.models import Unit, UnitMembership, UnitRole
+from vision.services.common import check_administrator, lock_stored
 
 EDITORS_GROUP = "Unit editors"
 # What an editor needs in the admin; which goals they may touch is decided per
@@ -27,6 +29,57 @@ OPTIONAL_EDITOR_PERMISSIONS = (
 )
 
 
+def _check_may_change_memberships(by) -> None:
+    check_administrator(by, _("Only an administrator can give or take roles in the units."))
+
+
+@write_service
+def membership_grant(*, by, user, unit: Unit, role: str) -> UnitMembership:
+    """Give ``user`` the ``role`` in ``unit`` (replacing the role they had there)."""
+    _check_may_change_memberships(by)
+    membership = UnitMembership.objects.select_for_update().filter(user=user, unit=unit).first()
+    if membership is None:
+        membership = UnitMembership(user=user, unit=unit)
+    if membership.pk is None or membership.role != role:
+        membership.role = role
+        membership.full_clean()
+        membership.save()
+    editor_rights_sync(user=user)
+    return membership
+
+
+@write_service
+def membership_revoke(*, by, user, unit: Unit) -> None:
+    """Take ``user``'s role in ``unit`` away (nothing to do when they hold none)."""
+    _check_may_change_memberships(by)
+    for membership in UnitMembership.objects.select_for_update().filter(user=user, unit=unit):
+        membership.delete()
+    editor_rights_sync(user=user)
+
+
+@write_service
+def membership_save(*, by, membership: UnitMembership) -> UnitMembership:
+    """Add or change ``membership`` as a whole, as the admin's forms do (its user or unit may change too)."""
+    _check_may_change_memberships(by)
+    stored = lock_stored(membership)
+    membership.full_clean()
+    membership.save()
+    for user in {membership.user, stored.user if stored else membership.user}:
+        editor_rights_sync(user=user)
+    return membership
+
+
+@write_service
+def membership_delete(*, by, membership: UnitMembership) -> None:
+    """Delete ``membership`` (the role its user held as stored; nothing to do when already gone)."""
+    _check_may_change_memberships(by)
+    stored = UnitMembership.objects.select_for_update().filter(pk=membership.pk).first()
+    if stored is None:
+        return
+    stored.delete()
+    editor_rights_sync(user=stored.user)
+
+
 def _permissions(names, *, required: bool) -> list[Permission]:
     query = Q(pk__in=[])
     for name in names:
@@ -41,7 +94,7 @@ def _permissions(names, *, required: bool) -> list[Permission]:
 
 def editors_group() -> Group:
     """The group holding the model permissions every unit editor needs, kept up to date."""
-    group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
+    group, _created = Group.objects.get_or_create(name=EDITORS_GROUP)
     wanted = _permissions(EDITOR_PERMISSIONS, required=True) + _permissions(
         OPTIONAL_EDITOR_PERMISSIONS, required=False
     )
@@ -49,28 +102,11 @@ def editors_group() -> Group:
     return group
 
 
-@transaction.atomic
-def membership_grant(*, user, unit: Unit, role: str) -> UnitMembership:
-    """Give ``user`` the ``role`` in ``unit``; an editor also gets what the admin requires."""
-    if role not in UnitRole.values:
-        raise ValueError(f"Unknown role {role!r}; choose one of {UnitRole.values}")
-    membership, _ = UnitMembership.objects.update_or_create(user=user, unit=unit, defaults={"role": role})
-    editor_rights_sync(user=user)
-    return membership
-
-
-@transaction.atomic
-def membership_revoke(*, user, unit: Unit) -> None:
-    """Remove ``user``'s role in ``unit``."""
-    UnitMembership.objects.filter(user=user, unit=unit).delete()
-    editor_rights_sync(user=user)
-
-
-@transaction.atomic
 def editor_rights_sync(*, user) -> None:
     """Give or take the admin rights of an editor as the user's memberships now say.
 
-    For memberships written elsewhere (the admin's membership pages).
+    A step of the membership and unit services, inside their transaction: staff
+    status and groups belong to the account, not to the organisation's records.
     """
     if UnitMembership.objects.filter(user=user, role=UnitRole.EDITOR).exists():
         user.groups.add(editors_group())

@@ -1,4 +1,4 @@
-"""What every goal admin page does with a refusal from the services: show it, write nothing.
+"""What every admin page does with a refusal from the services: show it, write nothing.
 
 The forms check the rules and rights before saving, so a service refuses only
 what changed in between (another editor's save, a withdrawn right). Such a
@@ -24,10 +24,10 @@ def message_of(error: Exception) -> str:
     return str(error)
 
 
-def refused_back(request, error: Exception) -> HttpResponseRedirect:
-    """Show the refusal on the page the request came from."""
+def refused_back(request, error: Exception, url: str | None = None) -> HttpResponseRedirect:
+    """Show the refusal on ``url``, by default the page the request came from."""
     messages.error(request, message_of(error))
-    return HttpResponseRedirect(request.get_full_path())
+    return HttpResponseRedirect(url or request.get_full_path())
 
 
 def shows_refusals(view):
