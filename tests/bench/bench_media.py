@@ -5,7 +5,7 @@ Run: .venv/bin/python -m tests.bench.bench_media [--mb 68] [--rounds 3]
 Everything lives in a temporary directory (the deck is generated here, never
 committed): an SQLite database, MEDIA_ROOT, a gunicorn serving the app with
 one sync worker, and `python -m http.server` serving the same file as the
-plain static baseline. Targets (issue 5): the worker grows by under 20 MB
+plain static baseline. Targets: the worker grows by under 20 MB
 while sending 68 MB, and the view's throughput is at least half the static
 server's.
 """

@@ -60,7 +60,7 @@ PAGES = [
     ("api_goals", "API goal list"),
     ("api_tree", "API nested tree"),
 ]
-# Targets from issue 8, checked at 10,000 goals on PostgreSQL.
+# The targets, checked at 10,000 goals on PostgreSQL.
 TARGET_RATIO = {"goal": 0.5, "tree": 0.5}
 TARGET_RATIO_DEFAULT = 0.25
 TARGET_P95_MS = 200
