@@ -12,10 +12,11 @@ from django.utils import translation
 
 from goals import rules, services
 from goals.exchange.formats import COLUMNS, FileRefused, SourceRow
-from goals.models import Goal, GoalLevel, GoalLink
+from goals.models import Goal, GoalLevel
 from goals.services.repair import tree_repair
 from goals.tree_check import TABLE_KINDS, find_problems
 from tests.factories import GoalFactory, UnitFactory, UserFactory, VisionFactory, unit_kind_for
+from tests.goals.stored import stored_state
 from vision.actors import NotAllowed, system_actor
 from vision.models import UnitKind, UnitRole
 from vision.services import membership_grant
@@ -93,15 +94,6 @@ def owner_message(level: str, unit) -> str:
     )
 
 
-def snapshot():
-    """All that a write could change, to show that a refused one changed nothing."""
-    return (
-        list(Goal.objects.order_by("pk").values_list()),
-        sorted(GoalLink.objects.values_list("source_id", "target_id")),
-        Goal.history.count(),
-    )
-
-
 # The tree every route works on.
 
 
@@ -134,7 +126,7 @@ def tree(units, period):
 
 
 def through_service(*, parent, level, owner, period, by=None):
-    before = snapshot()
+    before = stored_state()
     try:
         services.goal_create(
             by=by or system_actor(),
@@ -145,13 +137,13 @@ def through_service(*, parent, level, owner, period, by=None):
             period=period if level != VISION else None,
         )
     except ValidationError as error:
-        assert snapshot() == before
+        assert stored_state() == before
         return False, error.messages
     return True, []
 
 
 def through_admin_form(client, *, parent, level, owner, period):
-    before = snapshot()
+    before = stored_state()
     response = client.post(
         ADD,
         {
@@ -176,18 +168,18 @@ def through_admin_form(client, *, parent, level, owner, period):
     if response.status_code == 302:
         return True, []
     assert response.status_code == 200
-    assert snapshot() == before
+    assert stored_state() == before
     form = response.context["adminform"].form
     return False, [message for messages in form.errors.values() for message in messages]
 
 
 def through_drag_and_drop(client, *, node, target):
-    before = snapshot()
+    before = stored_state()
     response = client.post(MOVE, {"node": node.pk, "target": target.pk, "relation": "child"})
     if response.status_code == 200:
         return True, []
     assert response.status_code == 400, response.content
-    assert snapshot() == before
+    assert stored_state() == before
     return False, [response.content.decode()]
 
 
@@ -206,11 +198,11 @@ def import_row(*, parent, level, owner, period, external_id=None, line=2) -> Sou
 
 
 def through_import(*rows):
-    before = snapshot()
+    before = stored_state()
     try:
         result = services.goals_import(by=system_actor(), rows=list(rows))
     except FileRefused as refusal:
-        assert snapshot() == before
+        assert stored_state() == before
         return False, [(error.column, error.reason) for error in refusal.errors]
     assert result.created + result.moved + result.updated == len(rows)
     return True, []
@@ -300,12 +292,12 @@ def test_owner_kind_follows_the_table_through_every_door(level, kind, tree, unit
     )
     # Changing the owner of a stored goal is the fourth door for owners (nothing is dragged).
     stored = tree["chain"][VISION] if level == VISION else tree["leaves"][level]
-    before = snapshot()
+    before = stored_state()
     try:
         services.goal_update(by=system_actor(), goal=stored, owner=owner)
     except ValidationError as error:
         assert (False, error.message_dict["owner"]) == expected
-        assert snapshot() == before
+        assert stored_state() == before
     else:
         assert expected == (True, [])
         assert Goal.objects.get(pk=stored.pk).owner == owner
@@ -395,11 +387,11 @@ def test_a_branch_that_would_go_too_deep_is_refused(shallow, units, period, admi
         "The tree goes at most 5 levels deep: the branch of “Bolagsmål” would go deeper under "
         f"“{committee_goal.title}”."
     )
-    before = snapshot()
+    before = stored_state()
     with pytest.raises(ValidationError) as refusal:
         services.goal_move(by=system_actor(), goal=company_goal, target=committee_goal)
     assert refusal.value.messages == [message]
-    assert snapshot() == before
+    assert stored_state() == before
     assert through_drag_and_drop(admin_client, node=company_goal, target=committee_goal) == (False, [message])
     # An import moving the stored goal there meets the same refusal (its move goes through goal_move).
     row = import_row(parent=committee_goal, level=UNIT, owner=units["company"], period=period)
@@ -440,7 +432,7 @@ def office_editor(units):
 @pytest.mark.parametrize("level", [AREA, COUNCIL, COMMITTEE])
 def test_an_office_editor_may_not_add_the_steering_levels(level, tree, units, period, office_editor):
     parent = tree["chain"][sorted(EXPECTED[level][0], key=LEVELS.index)[0]]
-    before = snapshot()
+    before = stored_state()
     steering_unit = units[sorted(EXPECTED[level][1])[0]]
     for owner, message in (
         (
@@ -454,7 +446,7 @@ def test_an_office_editor_may_not_add_the_steering_levels(level, tree, units, pe
                 by=office_editor, parent=parent, title="Inte mitt", level=level, owner=owner, period=period
             )
         assert str(refusal.value) == message
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from goals import services
-from goals.models import Goal, GoalLevel, GoalLink
+from goals.models import Goal, GoalLevel
 from tests.factories import GoalFactory, UserFactory
+from tests.goals.stored import stored_state
 from vision.actors import NotAllowed, system_actor
 from vision.models import UnitRole
 from vision.services import membership_grant
@@ -19,35 +20,12 @@ MOVE = CHANGELIST + "move/"
 
 
 @pytest.fixture
-def tree(small_tree, committee, other_office, period):
-    committee_goal = GoalFactory(
-        parent=small_tree["council"], level="committee", owner=committee, period=period, title="Nämndmål"
-    )
-    foreign = GoalFactory(
-        parent=small_tree["council"],
-        level="unit",
-        owner=other_office,
-        period=period,
-        title="Annat kontors mål",
-    )
-    return {**small_tree, "committee": committee_goal, "foreign": foreign}
-
-
-@pytest.fixture
 def committee_editor_client(committee):
     user = UserFactory(username="namndredaktor")
     membership_grant(by=system_actor(), user=user, unit=committee, role=UnitRole.EDITOR)
     client = Client()
     client.force_login(user)
     return client
-
-
-def snapshot():
-    return (
-        list(Goal.objects.order_by("pk").values()),
-        list(GoalLink.objects.order_by("pk").values()),
-        Goal.history.count(),
-    )
 
 
 def add_form(**fields) -> dict:
@@ -138,11 +116,11 @@ def test_crafted_add_by_an_editor_is_refused(
 ):
     values = {"owner": office.pk, "period": period.pk, "treebeard_ref_node": tree["council"].pk}
     values.update(crafted({**tree, "other_office": other_office}))
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(ADD, add_form(**values))
     assert response.status_code == 200
     assert message in all_errors(response)
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_editor_adds_a_goal_as_themselves(editor_client, editor, tree, office, period):
@@ -158,7 +136,7 @@ def test_editor_adds_a_goal_as_themselves(editor_client, editor, tree, office, p
 def test_administrators_form_refuses_a_unit_goal_under_the_vision_beside_the_parent(
     admin_client, tree, office, period
 ):
-    before = snapshot()
+    before = stored_state()
     response = admin_client.post(
         ADD,
         add_form(
@@ -173,7 +151,7 @@ def test_administrators_form_refuses_a_unit_goal_under_the_vision_beside_the_par
     assert form.errors["treebeard_ref_node"] == [
         "A goal at the level “unit goal” cannot sit under one at the level “vision”: it belongs under “council goal” or “committee goal”."
     ]
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_editor_change_saved_as_themselves(editor_client, editor, tree):
@@ -189,13 +167,13 @@ def test_editor_change_saved_as_themselves(editor_client, editor, tree):
 
 def test_editor_may_not_change_their_goal_to_a_level_they_cannot_own(editor_client, tree):
     goal = tree["first"]
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(
         reverse("admin:goals_goal_change", args=[goal.pk]), change_form(goal, level=GoalLevel.COMMITTEE)
     )
     assert response.status_code == 200
     assert "Your units may not own goals at that level" in all_errors(response)
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_a_refusal_when_saving_the_form_becomes_a_message(editor_client, tree, monkeypatch):
@@ -206,38 +184,38 @@ def test_a_refusal_when_saving_the_form_becomes_a_message(editor_client, tree, m
 
     monkeypatch.setattr(services, "goal_update", refuse)
     goal = tree["first"]
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(
         reverse("admin:goals_goal_change", args=[goal.pk]), change_form(goal, title="Nytt namn"), follow=True
     )
     assert response.status_code == 200
     assert "Your right was withdrawn meanwhile." in [str(m) for m in response.context["messages"]]
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_retire_action_refusal_is_a_message(committee_editor_client, tree, office, period):
     """A committee goal carrying another unit's goal: the committee editor may not retire the branch."""
     GoalFactory(parent=tree["committee"], level="unit", owner=office, period=period)
-    before = snapshot()
+    before = stored_state()
     response = committee_editor_client.post(
         CHANGELIST, {"action": "retire_selected", "_selected_action": [tree["committee"].pk]}, follow=True
     )
     assert response.status_code == 200
     assert any("ask an administrator to retire it" in str(m) for m in response.context["messages"])
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_retire_action_ignores_another_units_goal(editor_client, tree):
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(
         CHANGELIST, {"action": "retire_selected", "_selected_action": [tree["foreign"].pk]}
     )
     assert response.status_code in {200, 302}
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_drag_and_drop_refusals_are_messages_not_errors(editor_client, tree):
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(
         MOVE, {"node": tree["first"].pk, "target": tree["foreign"].pk, "relation": "child"}
     )
@@ -249,7 +227,7 @@ def test_drag_and_drop_refusals_are_messages_not_errors(editor_client, tree):
     assert response.status_code == 403
     response = editor_client.post(MOVE, {"node": tree["first"].pk, "target": 999999, "relation": "child"})
     assert response.status_code == 400
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_editor_moves_their_goal_by_drag_and_drop(editor_client, editor, tree):
@@ -265,33 +243,33 @@ def test_editor_moves_their_goal_by_drag_and_drop(editor_client, editor, tree):
 def test_delete_refusal_is_a_message(editor_client, tree):
     goal = tree["first"]
     services.goal_link_add(by=system_actor(), source=goal, target=tree["committee"])
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(
         reverse("admin:goals_goal_delete", args=[goal.pk]), {"post": "yes"}, follow=True
     )
     assert response.status_code == 200
     assert any("has contribution links" in str(m) for m in response.context["messages"])
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_another_units_goal_cannot_be_deleted(editor_client, tree):
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(
         reverse("admin:goals_goal_delete", args=[tree["foreign"].pk]), {"post": "yes"}
     )
     assert response.status_code == 302 and response.url == reverse("admin:index")
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_carry_over_and_import_are_refused_to_editors(editor_client, tree, period, next_period):
-    before = snapshot()
+    before = stored_state()
     response = editor_client.post(
         reverse("admin:goals_goal_carry_over"),
         {"source": period.pk, "target": next_period.pk, "confirm": "1"},
     )
     assert response.status_code == 403
     assert editor_client.post(reverse("admin:goals_goal_import")).status_code == 403
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_administrator_carries_over_as_themselves(admin_client, admin_user, tree, period, next_period):

@@ -23,17 +23,8 @@ def change_url(goal):
 
 
 @pytest.fixture
-def tree(small_tree, period, next_period, office, other_office, committee, council):
-    committee_goal = GoalFactory(
-        parent=small_tree["council"], level="committee", owner=committee, period=period, title="Nämndmål"
-    )
-    foreign = GoalFactory(
-        parent=small_tree["council"],
-        level="unit",
-        owner=other_office,
-        period=period,
-        title="Annat kontors mål",
-    )
+def tree(tree, small_tree, period, next_period, office, council):
+    """The admin tests' tree with a retired goal, an activity and the next period's goals."""
     retired = GoalFactory(
         parent=small_tree["council"], level="unit", owner=office, period=period, title="Gammalt mål"
     )
@@ -48,9 +39,7 @@ def tree(small_tree, period, next_period, office, other_office, committee, counc
         parent=small_tree["first"], level="activity", owner=office, period=period, title="Aktivitet"
     )
     return {
-        **small_tree,
-        "committee": committee_goal,
-        "foreign": foreign,
+        **tree,
         "retired": retired,
         "later_area": later_area,
         "later_council": later_council,

@@ -7,6 +7,7 @@ from django.urls import reverse
 from goals import services
 from goals.models import Goal, GoalLink, GoalStatus
 from tests.factories import GoalFactory, UserFactory
+from tests.goals.stored import stored_state
 from vision.actors import system_actor
 from vision.models import UnitRole
 from vision.services import membership_grant
@@ -20,16 +21,6 @@ def record_url(goal_id, record) -> str:
 
 def history_url(goal) -> str:
     return reverse("admin:goals_goal_history", args=[goal.pk])
-
-
-def snapshot():
-    """Every goal and link as stored, with the history counts: a refused request changes none of it."""
-    return (
-        list(Goal.objects.order_by("pk").values()),
-        list(GoalLink.objects.order_by("pk").values()),
-        Goal.history.count(),
-        GoalLink.history.count(),
-    )
 
 
 def simple_history_form(goal_record) -> dict:
@@ -83,14 +74,14 @@ def moved(small_tree, office, other_office, period):
 def test_editor_of_the_former_owner_cannot_open_or_post_an_old_record(other_editor_client, moved):
     """The record was made while the goal was theirs; the goal is another unit's now: 403, nothing written."""
     goal, record_then = moved
-    before = snapshot()
+    before = stored_state()
     assert other_editor_client.get(record_url(goal.pk, record_then)).status_code == 403
     response = other_editor_client.post(record_url(goal.pk, record_then), {"loaded_version": goal.version})
     assert response.status_code == 403
     response = other_editor_client.post(record_url(goal.pk, record_then), simple_history_form(record_then))
     assert response.status_code == 403
     assert other_editor_client.get(history_url(goal)).status_code == 403
-    assert snapshot() == before
+    assert stored_state() == before
     goal.refresh_from_db()
     assert goal.owner.slug == "utbildningskontoret" and goal.title == "Trygga skolvägar"
 
@@ -98,7 +89,7 @@ def test_editor_of_the_former_owner_cannot_open_or_post_an_old_record(other_edit
 def test_editor_of_the_owner_now_may_not_revert_to_another_units_ownership(editor_client, moved):
     """Reverting would hand the goal back to a unit the editor does not edit: the page says so, a POST writes nothing."""
     goal, record_then = moved
-    before = snapshot()
+    before = stored_state()
     response = editor_client.get(record_url(goal.pk, record_then))
     assert response.status_code == 200
     assert "You are not an editor of Vård- och omsorgskontoret" in response.text
@@ -108,7 +99,7 @@ def test_editor_of_the_owner_now_may_not_revert_to_another_units_ownership(edito
     response = editor_client.post(record_url(goal.pk, record_then), {"loaded_version": goal.version})
     assert response.status_code == 200
     assert response.context["error"].startswith("You are not an editor of Vård- och omsorgskontoret")
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_administrator_reverts_fields_through_the_service(admin_client, admin_user, moved):
@@ -160,11 +151,11 @@ def test_revert_keeps_the_place_in_the_tree_and_says_so(admin_client, small_tree
 def test_revert_over_a_newer_save_is_refused(admin_client, moved):
     goal, record_then = moved
     services.goal_update(by=system_actor(), goal=goal, description="Sparat under tiden")
-    before = snapshot()
+    before = stored_state()
     response = admin_client.post(record_url(goal.pk, record_then), {"loaded_version": goal.version})
     assert response.status_code == 200
     assert "Someone else saved this goal" in response.context["error"]
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_revert_refused_by_the_rules_writes_nothing(admin_client, small_tree, office, period):
@@ -175,42 +166,42 @@ def test_revert_refused_by_the_rules_writes_nothing(admin_client, small_tree, of
     goal = services.goal_update(by=system_actor(), goal=goal, status=GoalStatus.ACTIVE)
     GoalFactory(parent=goal, level="activity", owner=office, period=period)
     goal.refresh_from_db()
-    before = snapshot()
+    before = stored_state()
     response = admin_client.post(record_url(goal.pk, record_retired), {"loaded_version": goal.version})
     assert response.status_code == 200
     assert "retire the whole branch instead" in response.context["error"]
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_crafted_post_without_the_version_writes_nothing(admin_client, moved):
     goal, record_then = moved
-    before = snapshot()
+    before = stored_state()
     response = admin_client.post(record_url(goal.pk, record_then), simple_history_form(record_then))
     assert response.status_code == 200
     assert response.context["error"]
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_a_record_equal_to_the_goal_now_reverts_nothing(admin_client, moved):
     goal, _record_then = moved
     latest = goal.history.latest("history_id")
-    before = snapshot()
+    before = stored_state()
     response = admin_client.post(record_url(goal.pk, latest), {"loaded_version": goal.version})
     assert response.status_code == 302
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_a_deleted_goal_is_not_brought_back(admin_client, small_tree):
     goal = small_tree["second"]
     record_then = goal.history.get()
     services.goal_delete(by=system_actor(), goal=goal)
-    before = snapshot()
+    before = stored_state()
     response = admin_client.get(record_url(goal.pk, record_then))
     assert response.status_code == 200
     assert "a deleted goal cannot be brought back" in response.text
     response = admin_client.post(record_url(goal.pk, record_then), {"loaded_version": 1})
     assert response.status_code == 200
-    assert snapshot() == before
+    assert stored_state() == before
     assert not Goal.objects.filter(pk=goal.pk).exists()
 
 
@@ -242,11 +233,11 @@ def test_no_history_page_fails_without_debug(
         "/admin/goals/goal/x/history/1/",
         f"/admin/goals/goal/{goal.pk}/change/",
     ]
-    before = snapshot()
+    before = stored_state()
     for url in urls:
         assert client.get(url).status_code in {200, 302, 403, 404}, url
         assert client.post(url, simple_history_form(record_then)).status_code in {200, 302, 403, 404}, url
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 @pytest.fixture
@@ -264,11 +255,11 @@ def link_record_url(link_id, record) -> str:
 def test_editors_cannot_open_or_post_a_link_record(editor_client, link):
     """Links are changed on the goal's form; the free-standing link pages are for administrators."""
     record = link.history.get()
-    before = snapshot()
+    before = stored_state()
     url = link_record_url(link.pk, record)
     assert editor_client.get(url).status_code == 403
     assert editor_client.post(url, {"source": link.source_id, "target": link.target_id}).status_code == 403
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_administrator_brings_back_a_removed_link_through_the_service(admin_client, admin_user, link):
@@ -288,13 +279,13 @@ def test_administrator_brings_back_a_removed_link_through_the_service(admin_clie
 
 def test_a_link_record_posted_on_another_links_page_is_not_found(admin_client, link, small_tree):
     other = services.goal_link_add(by=system_actor(), source=small_tree["first"], target=small_tree["second"])
-    before = snapshot()
+    before = stored_state()
     response = admin_client.post(
         link_record_url(other.pk, link.history.get()),
         {"source": link.source_id, "target": link.target_id, "_save": "Revert"},
     )
     assert response.status_code == 404
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_administrator_reverting_a_replaced_link_adds_the_old_one_back(admin_client, link, small_tree):
@@ -325,10 +316,10 @@ def test_a_link_revert_refused_by_the_rules_writes_nothing(admin_client, link):
     source, target = link.source, link.target
     services.goal_link_remove(by=system_actor(), source=source, target=target)
     services.goal_retire(by=system_actor(), goal=target)
-    before = snapshot()
+    before = stored_state()
     response = admin_client.post(
         link_record_url(link.pk, record), {"source": source.pk, "target": target.pk, "_save": "Revert"}
     )
     assert response.status_code == 200
     assert "is retired" in response.text
-    assert snapshot() == before
+    assert stored_state() == before

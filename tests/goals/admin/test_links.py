@@ -6,7 +6,8 @@ from django.urls import reverse
 
 from goals import services
 from goals.models import Goal, GoalLink
-from tests.factories import GoalFactory, UserFactory
+from tests.factories import UserFactory
+from tests.goals.stored import stored_state
 from vision.actors import system_actor
 from vision.models import UnitRole
 from vision.services import membership_grant
@@ -14,30 +15,6 @@ from vision.services import membership_grant
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
 INLINE = "outgoing_links"
-
-
-@pytest.fixture
-def goals(small_tree, committee, other_office, period):
-    committee_goal = GoalFactory(
-        parent=small_tree["council"], level="committee", owner=committee, period=period, title="Nämndmål"
-    )
-    foreign = GoalFactory(
-        parent=small_tree["council"],
-        level="unit",
-        owner=other_office,
-        period=period,
-        title="Annat kontors mål",
-    )
-    return {**small_tree, "committee": committee_goal, "foreign": foreign}
-
-
-def snapshot():
-    return (
-        list(Goal.objects.order_by("pk").values()),
-        list(GoalLink.objects.order_by("pk").values()),
-        Goal.history.count(),
-        GoalLink.history.count(),
-    )
 
 
 def page(client, goal) -> str:
@@ -91,8 +68,8 @@ def change_url(goal) -> str:
     return reverse("admin:goals_goal_change", args=[goal.pk])
 
 
-def test_link_added_in_the_inline_shows_on_both_pages_at_once(editor_client, editor, goals):
-    source, target = goals["first"], goals["committee"]
+def test_link_added_in_the_inline_shows_on_both_pages_at_once(editor_client, editor, tree):
+    source, target = tree["first"], tree["committee"]
     assert shows_neither(editor_client, source, target)
     response = editor_client.post(change_url(source), goal_form(source, links=[("", target.pk, False)]))
     assert response.status_code == 302
@@ -101,8 +78,8 @@ def test_link_added_in_the_inline_shows_on_both_pages_at_once(editor_client, edi
     assert shows(editor_client, source, target)
 
 
-def test_link_removed_in_the_inline_leaves_both_pages_at_once(editor_client, goals):
-    source, target = goals["first"], goals["committee"]
+def test_link_removed_in_the_inline_leaves_both_pages_at_once(editor_client, tree):
+    source, target = tree["first"], tree["committee"]
     link = services.goal_link_add(by=system_actor(), source=source, target=target)
     assert shows(editor_client, source, target)
     response = editor_client.post(change_url(source), goal_form(source, links=[(link.pk, target.pk, True)]))
@@ -111,8 +88,8 @@ def test_link_removed_in_the_inline_leaves_both_pages_at_once(editor_client, goa
     assert shows_neither(editor_client, source, target)
 
 
-def test_link_retargeted_in_the_inline_is_replaced_on_every_page(editor_client, goals):
-    source, old_target, new_target = goals["first"], goals["committee"], goals["second"]
+def test_link_retargeted_in_the_inline_is_replaced_on_every_page(editor_client, tree):
+    source, old_target, new_target = tree["first"], tree["committee"], tree["second"]
     link = services.goal_link_add(by=system_actor(), source=source, target=old_target)
     assert shows(editor_client, source, old_target)
     response = editor_client.post(
@@ -124,44 +101,42 @@ def test_link_retargeted_in_the_inline_is_replaced_on_every_page(editor_client, 
     assert shows(editor_client, source, new_target)
 
 
-def test_inline_link_refused_by_the_rules_writes_nothing(editor_client, goals):
-    source = goals["first"]
-    services.goal_retire(by=system_actor(), goal=goals["foreign"])
-    before = snapshot()
+def test_inline_link_refused_by_the_rules_writes_nothing(editor_client, tree):
+    source = tree["first"]
+    services.goal_retire(by=system_actor(), goal=tree["foreign"])
+    before = stored_state()
     response = editor_client.post(
-        change_url(source), goal_form(source, links=[("", goals["foreign"].pk, False)])
+        change_url(source), goal_form(source, links=[("", tree["foreign"].pk, False)])
     )
     assert response.status_code == 200
     assert "is retired" in response.text
-    assert snapshot() == before
+    assert stored_state() == before
 
 
-def test_inline_post_on_another_units_goal_writes_nothing(editor_client, goals):
-    foreign = goals["foreign"]
-    before = snapshot()
+def test_inline_post_on_another_units_goal_writes_nothing(editor_client, tree):
+    foreign = tree["foreign"]
+    before = stored_state()
     response = editor_client.post(
-        change_url(foreign), goal_form(foreign, links=[("", goals["committee"].pk, False)])
+        change_url(foreign), goal_form(foreign, links=[("", tree["committee"].pk, False)])
     )
     assert response.status_code == 302 and response.url == reverse("admin:index")
-    assert snapshot() == before
+    assert stored_state() == before
 
 
-def test_inline_cannot_reach_another_goals_link(editor_client, goals):
+def test_inline_cannot_reach_another_goals_link(editor_client, tree):
     """A crafted link id of another goal's link is not one of this goal's forms: refused, nothing written."""
-    foreign_link = services.goal_link_add(
-        by=system_actor(), source=goals["foreign"], target=goals["committee"]
-    )
-    source = goals["first"]
-    before = snapshot()
+    foreign_link = services.goal_link_add(by=system_actor(), source=tree["foreign"], target=tree["committee"])
+    source = tree["first"]
+    before = stored_state()
     response = editor_client.post(
-        change_url(source), goal_form(source, links=[(foreign_link.pk, goals["committee"].pk, True)])
+        change_url(source), goal_form(source, links=[(foreign_link.pk, tree["committee"].pk, True)])
     )
     assert response.status_code in {200, 302}
-    assert snapshot() == before
+    assert stored_state() == before
     assert GoalLink.objects.filter(pk=foreign_link.pk).exists()
 
 
-def test_a_refusal_at_saving_time_becomes_a_message(editor_client, goals, monkeypatch):
+def test_a_refusal_at_saving_time_becomes_a_message(editor_client, tree, monkeypatch):
     """Should the service refuse after the form passed (a right withdrawn meanwhile), nothing is written."""
     from vision.actors import NotAllowed
 
@@ -169,20 +144,20 @@ def test_a_refusal_at_saving_time_becomes_a_message(editor_client, goals, monkey
         raise NotAllowed("Withdrawn meanwhile.")
 
     monkeypatch.setattr(services, "goal_link_add", refuse)
-    source = goals["first"]
-    before = snapshot()
+    source = tree["first"]
+    before = stored_state()
     response = editor_client.post(
         change_url(source),
-        goal_form(source, links=[("", goals["committee"].pk, False)], title="Ändrad titel"),
+        goal_form(source, links=[("", tree["committee"].pk, False)], title="Ändrad titel"),
         follow=True,
     )
     assert response.status_code == 200
     assert "Withdrawn meanwhile." in [str(message) for message in response.context["messages"]]
-    assert snapshot() == before
+    assert stored_state() == before
 
 
-def test_link_added_in_the_link_admin_shows_on_both_pages(admin_client, admin_user, goals):
-    source, target = goals["first"], goals["committee"]
+def test_link_added_in_the_link_admin_shows_on_both_pages(admin_client, admin_user, tree):
+    source, target = tree["first"], tree["committee"]
     assert shows_neither(admin_client, source, target)
     response = admin_client.post(
         reverse("admin:goals_goallink_add"), {"source": source.pk, "target": target.pk, "_save": "Save"}
@@ -192,8 +167,8 @@ def test_link_added_in_the_link_admin_shows_on_both_pages(admin_client, admin_us
     assert shows(admin_client, source, target)
 
 
-def test_link_deleted_in_the_link_admin_leaves_both_pages(admin_client, goals):
-    source, target = goals["first"], goals["committee"]
+def test_link_deleted_in_the_link_admin_leaves_both_pages(admin_client, tree):
+    source, target = tree["first"], tree["committee"]
     link = services.goal_link_add(by=system_actor(), source=source, target=target)
     assert shows(admin_client, source, target)
     response = admin_client.post(reverse("admin:goals_goallink_delete", args=[link.pk]), {"post": "yes"})
@@ -202,8 +177,8 @@ def test_link_deleted_in_the_link_admin_leaves_both_pages(admin_client, goals):
     assert shows_neither(admin_client, source, target)
 
 
-def test_links_deleted_in_bulk_in_the_link_admin_leave_the_pages(admin_client, goals):
-    source, target = goals["first"], goals["committee"]
+def test_links_deleted_in_bulk_in_the_link_admin_leave_the_pages(admin_client, tree):
+    source, target = tree["first"], tree["committee"]
     link = services.goal_link_add(by=system_actor(), source=source, target=target)
     assert shows(admin_client, source, target)
     response = admin_client.post(
@@ -215,8 +190,8 @@ def test_links_deleted_in_bulk_in_the_link_admin_leave_the_pages(admin_client, g
     assert shows_neither(admin_client, source, target)
 
 
-def test_link_changed_in_the_link_admin_is_replaced_on_every_page(admin_client, goals):
-    source, old_target, new_target = goals["first"], goals["committee"], goals["second"]
+def test_link_changed_in_the_link_admin_is_replaced_on_every_page(admin_client, tree):
+    source, old_target, new_target = tree["first"], tree["committee"], tree["second"]
     link = services.goal_link_add(by=system_actor(), source=source, target=old_target)
     assert shows(admin_client, source, old_target)
     response = admin_client.post(
@@ -231,33 +206,31 @@ def test_link_changed_in_the_link_admin_is_replaced_on_every_page(admin_client, 
     assert shows(admin_client, source, new_target)
 
 
-def test_link_admin_refuses_a_link_against_the_rules(admin_client, goals):
-    before = snapshot()
+def test_link_admin_refuses_a_link_against_the_rules(admin_client, tree):
+    before = stored_state()
     response = admin_client.post(
         reverse("admin:goals_goallink_add"),
-        {"source": goals["first"].pk, "target": goals["first"].pk, "_save": "Save"},
+        {"source": tree["first"].pk, "target": tree["first"].pk, "_save": "Save"},
     )
     assert response.status_code == 200
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 @pytest.mark.parametrize("role", ["editor", "other_editor"])
-def test_editors_cannot_use_the_link_admin(role, editor, other_office, goals):
+def test_editors_cannot_use_the_link_admin(role, editor, other_office, tree):
     user = editor
     if role == "other_editor":
         user = UserFactory(username="annan-redaktor")
         membership_grant(by=system_actor(), user=user, unit=other_office, role=UnitRole.EDITOR)
     client = Client()
     client.force_login(user)
-    link = services.goal_link_add(by=system_actor(), source=goals["first"], target=goals["committee"])
-    before = snapshot()
+    link = services.goal_link_add(by=system_actor(), source=tree["first"], target=tree["committee"])
+    before = stored_state()
     add = reverse("admin:goals_goallink_add")
     change = reverse("admin:goals_goallink_change", args=[link.pk])
     delete = reverse("admin:goals_goallink_delete", args=[link.pk])
     assert client.get(add).status_code == 403
-    assert (
-        client.post(add, {"source": goals["foreign"].pk, "target": goals["committee"].pk}).status_code == 403
-    )
-    assert client.post(change, {"source": link.source_id, "target": goals["second"].pk}).status_code == 403
+    assert client.post(add, {"source": tree["foreign"].pk, "target": tree["committee"].pk}).status_code == 403
+    assert client.post(change, {"source": link.source_id, "target": tree["second"].pk}).status_code == 403
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    assert snapshot() == before
+    assert stored_state() == before

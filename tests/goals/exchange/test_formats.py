@@ -17,6 +17,7 @@ from goals.models import Goal, GoalLevel
 from goals.services import goals_import
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory
+from tests.goals.stored import stored_state
 from vision.actors import system_actor
 
 FORMATS = ["csv", "xlsx", "json"]
@@ -59,13 +60,6 @@ def import_bytes(data: bytes, fmt: str, **kwargs):
     return goals_import(by=system_actor(), rows=exchange.read(data, fmt), **kwargs)
 
 
-def snapshot():
-    """Everything an import could change, to show that a refused one changed nothing."""
-    goals = list(Goal.objects.order_by("path").values_list())
-    history = Goal.history.count()
-    return goals, history
-
-
 def csv_rows(data: bytes) -> list[list[str]]:
     import csv
 
@@ -81,10 +75,10 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 def refused(data: bytes, fmt: str = "csv") -> list[exchange.RowError]:
-    before = snapshot()
+    before = stored_state()
     with pytest.raises(FileRefused) as info:
         import_bytes(data, fmt)
-    assert snapshot() == before, "a refused import must leave the database unchanged"
+    assert stored_state() == before, "a refused import must leave the database unchanged"
     return info.value.errors
 
 
@@ -101,10 +95,10 @@ def test_round_trip_into_an_empty_goal_table_gives_an_identical_file(rich_tree, 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_the_same_file_twice_changes_nothing_the_second_time(rich_tree, period, fmt):
     data = export(period, fmt)
-    before = snapshot()
+    before = stored_state()
     result = import_bytes(data, fmt)
     assert (result.created, result.updated, result.moved, result.unchanged) == (0, 0, 0, 8)
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_export_rows_carry_keys_not_database_ids(rich_tree, period):

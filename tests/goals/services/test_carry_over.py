@@ -6,13 +6,13 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
-from simple_history.utils import get_history_model_for_model
 
 from goals import services
 from goals.models import Goal, GoalLink
 from goals.services import carry_over
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory
+from tests.goals.stored import stored_state
 from vision.actors import system_actor
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -28,15 +28,6 @@ def successor_of(goal: Goal) -> Goal:
 
 def parent_of(goal: Goal) -> Goal:
     return Goal.objects.get_parent(goal)
-
-
-def snapshot():
-    history = get_history_model_for_model(Goal)
-    return (
-        list(Goal.objects.order_by("pk").values_list("pk", "path", "numchild", "needs_relinking", "status")),
-        GoalLink.objects.count(),
-        history.objects.count(),
-    )
 
 
 @pytest.fixture
@@ -108,11 +99,11 @@ def test_a_unit_carried_before_any_parent_it_may_sit_under_is_refused_without_tr
 ):
     """A unit goal may not sit under the vision or a goal area: with no council or committee goal
     carried yet, the carry-over names the goal to carry first and writes nothing."""
-    before = snapshot()
+    before = stored_state()
     with pytest.raises(ValidationError, match="Carry over “En klimatsmart kommun” first") as error:
         carry(period, next_period, unit=office)
     assert error.value.code == "no_parent_in_target"
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_a_retired_successor_takes_no_children(
@@ -177,9 +168,9 @@ def test_contribution_links_follow_both_ends(branch, period, next_period, counci
 def test_dry_run_changes_nothing_and_reports_the_plan(branch, period, next_period, council, office):
     """--dry-run: the same counts and re-linking list as the real run, and not one row written."""
     carry(period, next_period, unit=council)
-    before = snapshot()
+    before = stored_state()
     plan = carry(period, next_period, unit=office, dry_run=True)
-    assert snapshot() == before
+    assert stored_state() == before
     assert plan.created == 4 and plan.per_unit == {office.name: 4}
     assert [r.goal for r in plan.relinking] == [branch["office_goal"]]
     real = carry(period, next_period, unit=office)
@@ -193,11 +184,11 @@ def test_second_run_adds_nothing(branch, period, next_period):
     """Idempotent: the second carry-over creates no goal, link or history row."""
     services.goal_link_add(by=system_actor(), source=branch["office_goal"], target=branch["council"])
     first = carry(period, next_period)
-    after_first = snapshot()
+    after_first = stored_state()
     second = carry(period, next_period)
     assert first.created == 7
     assert second.created == 0 and second.already_carried == 7 and second.links_created == 0
-    assert snapshot() == after_first
+    assert stored_state() == after_first
     assert find_problems() == []
 
 
@@ -205,7 +196,7 @@ def test_second_run_adds_nothing(branch, period, next_period):
 def test_failure_half_way_leaves_no_trace(branch, period, next_period, step):
     """A step raising half way (counts raised, or goals inserted) rolls back every goal, count, link and history row."""
     services.goal_link_add(by=system_actor(), source=branch["office_goal"], target=branch["council"])
-    before = snapshot()
+    before = stored_state()
     real_insert = carry_over.bulk_create_with_history
     inserted = []
 
@@ -222,7 +213,7 @@ def test_failure_half_way_leaves_no_trace(branch, period, next_period, step):
         carry(period, next_period)
     if step.endswith("_carry_links"):
         assert inserted == [7]  # the goals really were written before the failure
-    assert snapshot() == before
+    assert stored_state() == before
     assert find_problems() == []
 
 
@@ -238,20 +229,20 @@ def test_no_vision_valid_in_the_target_is_refused_without_trace(period, next_per
         by=system_actor(), parent=None, title="Vision 2035", level="vision", period=period, owner=council
     )
     GoalFactory(parent=old_vision, level="area", owner=council, period=period)
-    before = snapshot()
+    before = stored_state()
     with pytest.raises(ValidationError) as error:
         carry(period, next_period)
     assert error.value.code == "no_vision"
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_command_prints_plan_on_dry_run_and_changes_nothing(branch, period, next_period, council, office):
     carry(period, next_period, unit=council)
     out = StringIO()
-    before = snapshot()
+    before = stored_state()
     call_command("carry_over", period.slug, next_period.slug, "--unit", office.slug, "--dry-run", stdout=out)
     text = out.getvalue()
-    assert snapshot() == before
+    assert stored_state() == before
     assert "Would carry 4 goals" in text
     assert f"{office.name}: 4" in text
     assert "“Rekrytera lärare” placed under" in text
@@ -277,10 +268,10 @@ def test_command_carries_over_then_adds_nothing(branch, period, next_period):
     ],
 )
 def test_command_refuses_bad_arguments_clearly(branch, period, next_period, args, message):
-    before = snapshot()
+    before = stored_state()
     with pytest.raises(CommandError, match=message):
         call_command("carry_over", *args, stdout=StringIO())
-    assert snapshot() == before
+    assert stored_state() == before
 
 
 def test_carry_over_on_postgres_takes_the_tree_lock(postgres, branch, period, next_period):

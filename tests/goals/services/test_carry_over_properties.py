@@ -10,6 +10,7 @@ from goals import rules, services
 from goals.models import Goal
 from goals.tree_check import find_problems
 from tests.factories import UnitFactory, levels_under
+from tests.goals.stored import stored_state
 from vision.actors import system_actor
 from vision.models import UnitKind
 
@@ -53,18 +54,14 @@ def parent_of(goal: Goal) -> Goal:
     return Goal.objects.get_parent(goal)
 
 
-def snapshot():
-    return list(Goal.objects.order_by("pk").values_list("pk", "path", "numchild", "status"))
-
-
 def carry_or_refuse(period, next_period, unit=None) -> bool:
     """Carry over; a refusal (nothing the goal may sit under is carried yet) must leave no trace."""
-    before = snapshot()
+    before = stored_state()
     try:
         services.period_carry_over(by=system_actor(), source=period, target=next_period, unit=unit)
     except ValidationError as error:
         assert error.code == "no_parent_in_target"
-        assert snapshot() == before
+        assert stored_state() == before
         return False
     return True
 

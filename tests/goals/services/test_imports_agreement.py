@@ -26,6 +26,7 @@ from goals.models import Goal
 from goals.services import goals_import
 from goals.tree_check import find_problems
 from tests.factories import GoalFactory, VisionFactory
+from tests.goals.stored import stored_state
 from vision.actors import system_actor
 
 HOSTILE_TITLES = ["=1+1", "+46 11 15 00 00", "-5 %", "@SUMMA(A1)", "\tTabb", "\rVagnretur", "'=citerad"]
@@ -464,11 +465,6 @@ FILES = {
 # Running them
 
 
-def snapshot():
-    """Everything an import could change."""
-    return list(Goal.objects.order_by("path").values_list()), Goal.history.count()
-
-
 def outcome(data: bytes, name: str, *, dry_run: bool):
     try:
         rows = exchange.read(data, exchange.format_of(name))
@@ -480,13 +476,13 @@ def outcome(data: bytes, name: str, *, dry_run: bool):
 
 def both_runs(data: bytes, name: str):
     system_actor()  # made before the snapshot: it is no part of what an import writes
-    before = snapshot()
+    before = stored_state()
     dry = outcome(data, name, dry_run=True)
-    assert snapshot() == before, "a dry run writes nothing"
+    assert stored_state() == before, "a dry run writes nothing"
     real = outcome(data, name, dry_run=False)
     assert real == dry, "the dry run must give the real run's answer"
     if real[0] == "refused":
-        assert snapshot() == before, "a refused import leaves the database unchanged"
+        assert stored_state() == before, "a refused import leaves the database unchanged"
     return real
 
 
