@@ -10,7 +10,8 @@ from simple_history.utils import bulk_create_with_history
 from goals import permissions, rules
 from goals.cache import bump_for
 from goals.models import Goal, GoalLevel, GoalLink, GoalStatus
-from goals.paths import ChildPaths, depth_of, parent_path, root_path
+from goals.paths import depth_of, parent_path, root_path
+from goals.services.child_paths import ChildPaths
 from goals.services.locks import INSERT_BATCH, lock_tree
 from vision.actors import write_service
 from vision.models import MandatePeriod, Unit

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from goals import permissions
 from goals.cache import bump_for
 from goals.models import Goal, GoalLevel
-from goals.paths import ChildPaths, depth_of
+from goals.paths import depth_of
+from goals.services.child_paths import ChildPaths
 from goals.services.tree import goal_create
 from vision.actors import write_service
 from vision.models import MandatePeriod, Unit, UnitKind

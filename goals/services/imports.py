@@ -23,7 +23,8 @@ from goals import permissions, rules
 from goals.cache import branch_spans, bump_for, spans_of
 from goals.exchange.formats import FileRefused, RowError, SourceRow
 from goals.models import Goal
-from goals.paths import ChildPaths, ancestor_paths, child_path, depth_of, position_of
+from goals.paths import ancestor_paths, child_path, depth_of, position_of
+from goals.services.child_paths import ChildPaths
 from goals.services.locks import INSERT_BATCH, lock_tree
 from goals.services.tree import write_move
 from vision.actors import write_service

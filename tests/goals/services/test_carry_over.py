@@ -192,7 +192,9 @@ def test_second_run_adds_nothing(branch, period, next_period):
     assert find_problems() == []
 
 
-@pytest.mark.parametrize("step", ["goals.paths.add_to_numchild", "goals.services.carry_over._carry_links"])
+@pytest.mark.parametrize(
+    "step", ["goals.services.child_paths.add_to_numchild", "goals.services.carry_over._carry_links"]
+)
 def test_failure_half_way_leaves_no_trace(branch, period, next_period, step):
     """A step raising half way (counts raised, or goals inserted) rolls back every goal, count, link and history row."""
     services.goal_link_add(by=system_actor(), source=branch["office_goal"], target=branch["council"])
