@@ -16,7 +16,7 @@ from goals import rules
 from goals.models import LEVEL_RANK, Goal, GoalLevel
 from goals.paths import is_within
 from vision.actors import NotAllowed, is_administrator
-from vision.models import Unit, UnitRole
+from vision.models import Unit
 
 # Levels every unit links into; below them each unit's branch is its own.
 STEERING_LEVELS = frozenset({GoalLevel.VISION, GoalLevel.AREA, GoalLevel.COUNCIL, GoalLevel.COMMITTEE})
@@ -24,11 +24,8 @@ STEERING_LEVELS = frozenset({GoalLevel.VISION, GoalLevel.AREA, GoalLevel.COUNCIL
 
 def is_editor(user) -> bool:
     """Whether the user edits goals at all: an administrator, or staff with an editor membership."""
-    if is_administrator(user):
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_staff and user.unit_memberships.filter(role=UnitRole.EDITOR).exists()
+    unit_ids = editable_unit_ids(user)
+    return unit_ids is None or bool(unit_ids)
 
 
 def editable_unit_ids(user) -> set[int] | None:
@@ -41,8 +38,10 @@ def editable_unit_ids(user) -> set[int] | None:
         return set()
     cache = getattr(user, "_editable_unit_ids", None)
     if cache is None:
-        cache = set(Unit.objects.editable_by(user).values_list("pk", flat=True))
-        user._editable_unit_ids = cache
+        # One query per user object for the units and, from their kinds, the levels they may write.
+        kinds = dict(Unit.objects.editable_by(user).values_list("pk", "kind"))
+        cache = user._editable_unit_ids = set(kinds)
+        user._writable_levels = rules.levels_owned_by(kinds.values())
     return cache
 
 
@@ -74,8 +73,9 @@ def writable_levels(user) -> list[str]:
     unit_ids = editable_unit_ids(user)
     if unit_ids is None:
         return list(GoalLevel.values)
-    kinds = Unit.objects.filter(pk__in=unit_ids).values_list("kind", flat=True).distinct()
-    return rules.levels_owned_by(kinds)
+    if not unit_ids:
+        return []
+    return list(user._writable_levels)
 
 
 def can_carry_over(user) -> bool:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vision import services
 from vision.actors import is_administrator
-from vision.admin_refusals import REFUSALS, refused_back
+from vision.admin_refusals import REFUSALS, refused_back, shows_refusals
 from vision.history_admin import HistoryAdmin
 from vision.models import MandatePeriod, Unit, UnitMembership
 
@@ -38,11 +38,9 @@ class FrameAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return is_administrator(request.user) and super().has_delete_permission(request, obj)
 
+    @shows_refusals
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
         try:
@@ -52,15 +50,14 @@ class FrameAdmin(HistoryAdmin):
             change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[object_id])
             return refused_back(request, refusal, change_url)
 
+    @shows_refusals
     def changelist_view(self, request, extra_context=None):
         # An action is all or nothing: the bulk delete logs every row before
         # delete_queryset deletes them, and a refusal half-way undoes both.
-        try:
-            with transaction.atomic():
-                return super().changelist_view(request, extra_context)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        with transaction.atomic():
+            return super().changelist_view(request, extra_context)
 
+    @shows_refusals
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST" and str(object_id).isdigit():
             # simple-history asks the rights about the version being brought back;
@@ -68,10 +65,7 @@ class FrameAdmin(HistoryAdmin):
             current = self.get_object(request, object_id)
             if not self.has_change_permission(request, current):
                 raise PermissionDenied
-        try:
-            return super().history_form_view(request, object_id, version_id, extra_context)
-        except REFUSALS as refusal:
-            return refused_back(request, refusal)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -10,15 +10,16 @@ from simple_history.admin import SimpleHistoryAdmin
 
 class HistoryAdmin(SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
-        _require_number(object_id)
+        require_number(object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _require_number(object_id)
-        _require_number(version_id)
+        require_number(object_id)
+        require_number(version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-def _require_number(value) -> None:
+def require_number(value) -> None:
+    """404 for an object or version id that is not a number, before any query reads it."""
     if not str(value).isdigit():
         raise Http404

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalChanges
 from simple_history.utils import get_history_model_for_model
 
 from vision.actors import NotAllowed
-from vision.history_admin import HistoryAdmin
+from vision.history_admin import HistoryAdmin, require_number
 
 
 def historical_record(obj) -> HistoricalChanges | None:
@@ -48,8 +48,8 @@ class RevertThroughServiceAdmin(HistoryAdmin):
 
     def _record(self, object_id, version_id) -> HistoricalChanges:
         object_id = unquote(object_id)
-        if not str(object_id).isdigit() or not str(version_id).isdigit():
-            raise Http404
+        require_number(object_id)
+        require_number(version_id)
         history_model = get_history_model_for_model(self.model)
         pk_name = self.model._meta.pk.attname
         record = history_model.objects.filter(**{pk_name: object_id, "history_id": version_id}).first()

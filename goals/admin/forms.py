@@ -15,7 +15,7 @@ class ParentField(TreeNodeChoiceField):
         if value in self.empty_values:
             return None
         try:
-            return Goal.objects.select_related("owner", "period", "until_period").get(pk=int(value))
+            return Goal.objects.with_context().get(pk=int(value))
         except (TypeError, ValueError, OverflowError, Goal.DoesNotExist):
             raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
 

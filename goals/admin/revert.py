@@ -90,7 +90,7 @@ class GoalRevertMixin:
         )
         if record is None:
             raise Http404
-        current = Goal.objects.select_related("owner", "period", "until_period").filter(pk=object_id).first()
+        current = Goal.objects.with_context().filter(pk=object_id).first()
         # Rights are the current goal's; a deleted goal is judged by what it last was.
         if not self.has_view_permission(request, current or record.instance):
             raise PermissionDenied

@@ -23,7 +23,7 @@ from goals import permissions, rules
 from goals.cache import branch_spans, bump_for, spans_of
 from goals.exchange.formats import FileRefused, RowError, SourceRow
 from goals.models import Goal
-from goals.paths import ancestor_paths, child_path, depth_of, position_of
+from goals.paths import ancestor_paths, depth_of
 from goals.services.child_paths import ChildPaths
 from goals.services.locks import INSERT_BATCH, lock_tree
 from goals.services.tree import write_move
@@ -540,16 +540,13 @@ def _write_new(plans: list[_Plan], by) -> None:
     """Bulk-insert new goals with their paths computed as treebeard would, parents first."""
     if not plans:
         return
-    paths = ChildPaths(p.parent.path for p in plans if p.parent is not None and p.parent.pk)
-    last_root = Goal.objects.filter(depth=1).order_by("-path").values_list("path", flat=True).first()
-    next_root = position_of(last_root) + 1 if last_root else 1
+    # A root is a child of the empty path: roots continue after the last stored vision.
+    paths = ChildPaths(
+        p.parent.path if p.parent is not None else "" for p in plans if p.parent is None or p.parent.pk
+    )
     for plan in plans:
-        goal, parent = plan.goal, plan.parent
-        if parent is None:
-            goal.path = child_path("", next_root)
-            next_root += 1
-        else:
-            goal.path = paths.next(parent.path)
+        goal = plan.goal
+        goal.path = paths.next(plan.parent.path if plan.parent is not None else "")
         goal.depth = depth_of(goal.path)
     for plan in plans:
         plan.goal.numchild = paths.numchild_of_new(plan.goal.path)

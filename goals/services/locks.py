@@ -25,7 +25,7 @@ def lock_tree(*, exclusive: bool) -> None:
 
 def fresh(goal: Goal, *, lock: bool = False) -> Goal:
     """Re-read a goal so rules, rights and paths are checked against what is stored now."""
-    queryset = Goal.objects.select_related("owner", "period", "until_period")
+    queryset = Goal.objects.with_context()
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.get(pk=goal.pk)
@@ -34,4 +34,4 @@ def fresh(goal: Goal, *, lock: bool = False) -> Goal:
 def stored_parent(goal: Goal) -> Goal | None:
     if goal.depth <= 1:
         return None
-    return Goal.objects.select_related("owner", "period", "until_period").get(path=parent_path(goal.path))
+    return Goal.objects.with_context().get(path=parent_path(goal.path))

@@ -3,6 +3,7 @@ takes the acting user (``by``) and checks the rules and the rights itself."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
@@ -220,7 +221,7 @@ def goal_deletion_refusal(goal: Goal, *, by) -> str | None:
         return _("“%(goal)s” was decided and is a public record: retire it instead of deleting it.") % {
             "goal": goal.title
         }
-    if GoalLink.objects.filter(source=goal).exists() or GoalLink.objects.filter(target=goal).exists():
+    if GoalLink.objects.filter(Q(source=goal) | Q(target=goal)).exists():
         return _("“%(goal)s” has contribution links: remove them first.") % {"goal": goal.title}
     if goal.predecessor_id or Goal.objects.filter(predecessor=goal).exists():
         return _("“%(goal)s” is part of a lineage across periods: retire it instead.") % {"goal": goal.title}
