@@ -15,6 +15,12 @@ class MaterialKind(models.TextChoices):
     PDF = "pdf", _("PDF document")
 
 
+class PreviewStatus(models.TextChoices):
+    PENDING = "pending", _("being made")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
 class MaterialQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-uploaded_at", "-pk")
@@ -42,6 +48,16 @@ class Material(models.Model):
     )
     # The outline flattened once at upload, so searching never reopens the deck.
     outline_text = models.TextField(_("outline text"), blank=True, editable=False)
+    # One image per slide, made by render_previews outside the upload request (dialogue.previews).
+    previews = models.JSONField(_("slide images"), default=list, blank=True, editable=False)
+    previews_status = models.CharField(
+        _("slide images"),
+        max_length=10,
+        choices=PreviewStatus.choices,
+        default=PreviewStatus.PENDING,
+        editable=False,
+    )
+    previews_error = models.TextField(_("why the slide images failed"), blank=True, editable=False)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -71,6 +87,23 @@ class Material(models.Model):
     @property
     def download_name(self) -> str:
         return f"{self.title} {self.version}.{self.kind}"
+
+    def slides(self) -> list[dict]:
+        """The outline with each slide's image (if made): number, title, notes, image_url, width, height."""
+        images = {image["number"]: image for image in self.previews}
+        return [
+            {
+                **slide,
+                "image_url": reverse(
+                    "dialogue-preview-image", kwargs={"name": images[slide["number"]]["name"]}
+                )
+                if slide["number"] in images
+                else None,
+                "width": images.get(slide["number"], {}).get("width"),
+                "height": images.get(slide["number"], {}).get("height"),
+            }
+            for slide in self.outline
+        ]
 
 
 class LectureQuerySet(models.QuerySet):
@@ -180,6 +213,8 @@ class Workshop(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The form's one-time token: a form sent twice (a double click, a resend) stores one workshop.
+    submission = models.UUIDField(_("submission"), null=True, blank=True, unique=True, editable=False)
 
     objects = WorkshopQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=["goals"])

@@ -23,6 +23,30 @@ VTT_TIMESTAMP = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 VTT_TIMING = re.compile(rf"^{VTT_TIMESTAMP}[ \t]+-->[ \t]+{VTT_TIMESTAMP}(?:[ \t].*)?$")
 VTT_HEADER = re.compile(r"^WEBVTT(?:[ \t].*)?$")
 
+PPTX_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+# What each field may hold, decided from the bytes; anything else is refused at upload
+# and, should it be stored anyway, served only as an attachment.
+ALLOWED_TYPES = {
+    "poster": {"image/png", "image/jpeg", "image/webp"},
+    "video": {"video/mp4", "video/webm"},
+    "captions": {"text/vtt"},
+    "material": {PPTX_TYPE, "application/pdf"},
+}
+# Types a browser may show inline from our origin: none of them runs script.
+INLINE_TYPES = ALLOWED_TYPES["poster"] | ALLOWED_TYPES["video"] | ALLOWED_TYPES["captions"]
+EXTENSIONS = {
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/webp": "webp",
+    "video/mp4": "mp4",
+    "video/webm": "webm",
+    "text/vtt": "vtt",
+    PPTX_TYPE: "pptx",
+    "application/pdf": "pdf",
+}
+# Bytes read to tell the types apart.
+SNIFF_BYTES = 64
+
 DEFAULT_LIMITS = {
     "DIALOGUE_MAX_MATERIAL_BYTES": 300 * 2**20,
     "DIALOGUE_MAX_VIDEO_BYTES": 4 * 2**30,
@@ -30,7 +54,39 @@ DEFAULT_LIMITS = {
     "DIALOGUE_MAX_POSTER_BYTES": 10 * 2**20,
     "DIALOGUE_MAX_UNPACKED_BYTES": 1 * 2**30,
     "DIALOGUE_MAX_ARCHIVE_MEMBERS": 20_000,
+    # Unpacked size over packed size: XML compresses ten- to twentyfold, media not at all;
+    # a zip bomb a thousandfold. Checked for archives past DIALOGUE_RATIO_FROM_BYTES unpacked.
+    "DIALOGUE_MAX_COMPRESSION_RATIO": 100,
+    "DIALOGUE_RATIO_FROM_BYTES": 32 * 2**20,
 }
+
+
+def sniff_type(head: bytes) -> str | None:
+    """The media type the first bytes show, among those any field allows; None for anything else."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    video = video_type(head)
+    if video:
+        return video
+    if VTT_HEADER.match(
+        head.removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].rstrip(b"\r").decode("ascii", "replace")
+    ):
+        return "text/vtt"
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return PPTX_TYPE
+    return None
+
+
+def allowed_type(field: str, head: bytes) -> str | None:
+    """The type of ``head`` if ``field`` allows it (ALLOWED_TYPES), else None."""
+    found = sniff_type(head)
+    return found if found in ALLOWED_TYPES[field] else None
 
 
 def limit(name: str) -> int:
@@ -82,11 +138,13 @@ def _digest(upload) -> str:
 
 
 def _check_archive(upload) -> None:
-    """Refuse archives whose parts would unpack past the limit (zip bombs)."""
+    """Refuse archives whose parts would unpack past the limits (zip bombs), from the
+    central directory alone: sizes, part count and compression ratio are read there,
+    before a single part is unpacked, in constant memory."""
     try:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
         raise ValidationError(
             _("The file is not a PowerPoint presentation: it is not a valid pptx archive."), code="not_pptx"
         ) from error
@@ -99,6 +157,7 @@ def _check_archive(upload) -> None:
             code="zip_bomb",
         )
     unpacked = sum(member.file_size for member in members)
+    packed = sum(member.compress_size for member in members)
     if unpacked > limit("DIALOGUE_MAX_UNPACKED_BYTES"):
         raise ValidationError(
             _("The presentation would unpack to %(size)s, more than the allowed %(limit)s; it is refused.")
@@ -106,6 +165,16 @@ def _check_archive(upload) -> None:
                 "size": filesizeformat(unpacked),
                 "limit": filesizeformat(limit("DIALOGUE_MAX_UNPACKED_BYTES")),
             },
+            code="zip_bomb",
+        )
+    ratio = limit("DIALOGUE_MAX_COMPRESSION_RATIO")
+    if unpacked > limit("DIALOGUE_RATIO_FROM_BYTES") and unpacked > ratio * max(packed, 1):
+        raise ValidationError(
+            _(
+                "The presentation would unpack to %(size)s from %(packed)s, more than %(ratio)d times its "
+                "packed size; it is refused as a possible zip bomb."
+            )
+            % {"size": filesizeformat(unpacked), "packed": filesizeformat(packed), "ratio": ratio},
             code="zip_bomb",
         )
 
@@ -148,7 +217,7 @@ def inspect_pptx(upload) -> FileFacts:
         size=upload.size,
         sha256=_digest(upload),
         kind=MaterialKind.PPTX,
-        content_type="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        content_type=PPTX_TYPE,
         slide_count=len(outline),
         outline=outline,
     )
@@ -276,6 +345,8 @@ def inspect_poster(upload) -> FileFacts:
     from PIL import Image
 
     _check_size(upload, "DIALOGUE_MAX_POSTER_BYTES")
+    if allowed_type("poster", _head(upload, SNIFF_BYTES)) is None:
+        raise ValidationError(_("The poster must be a JPEG, PNG or WebP image."), code="not_image")
     upload.seek(0)
     try:
         with Image.open(upload) as image:

@@ -10,7 +10,16 @@ from dialogue.models import Material
 @admin.register(Material)
 class MaterialAdmin(MediaAdmin):
     form = MaterialUploadForm
-    list_display = ["title", "version", "kind", "size", "slide_count", "uploaded_at", "uploaded_by"]
+    list_display = [
+        "title",
+        "version",
+        "kind",
+        "size",
+        "slide_count",
+        "previews_status",
+        "uploaded_at",
+        "uploaded_by",
+    ]
     list_filter = ["kind"]
     search_fields = ["title", "version", "outline_text"]
     list_select_related = ["uploaded_by"]
@@ -19,6 +28,8 @@ class MaterialAdmin(MediaAdmin):
         "size",
         "sha256",
         "slide_count",
+        "previews_status",
+        "previews_error",
         "uploaded_at",
         "uploaded_by",
         "outline_display",

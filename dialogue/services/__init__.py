@@ -10,6 +10,7 @@ from dialogue.services.materials import (
     material_delete,
     material_revert,
     material_revert_check,
+    material_store_previews,
     material_update,
     material_upload,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "material_delete",
     "material_revert",
     "material_revert_check",
+    "material_store_previews",
     "material_update",
     "material_upload",
     "workshop_delete",

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 
-from dialogue import permissions, validation
-from dialogue.models import Material
+from dialogue import permissions, previews, validation
+from dialogue.models import Material, MaterialKind, PreviewStatus
 from dialogue.services.files import removing_new_files_on_error, revert_target
 from vision.actors import write_service
 
@@ -35,10 +35,28 @@ def material_upload(*, material: Material, by, facts: validation.FileFacts | Non
     material.outline_text = facts.outline_text
     material.uploaded_by = by
     material._history_user = by
+    material.previews, material.previews_status, material.previews_error = [], PreviewStatus.PENDING, ""
     with removing_new_files_on_error(material, ["file"]), transaction.atomic():
         material.full_clean(exclude=["file", "uploaded_by"])
         material.save()
+        if material.kind == MaterialKind.PPTX:
+            previews.schedule_material_previews(material.pk)
     return material
+
+
+@write_service
+def material_store_previews(
+    *, material: Material, by, images: list[previews.SlideImage], error: str = ""
+) -> Material:
+    """Record the slide images render_previews made (or why it could not make them)."""
+    permissions.require_media_rights(by)
+    stored = Material.objects.select_for_update().get(pk=material.pk)
+    stored.previews = [image.as_json() for image in images]
+    stored.previews_status = PreviewStatus.FAILED if error else PreviewStatus.READY
+    stored.previews_error = error
+    stored._history_user = by
+    stored.save(update_fields=["previews", "previews_status", "previews_error"])
+    return stored
 
 
 @write_service

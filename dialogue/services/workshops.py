@@ -6,6 +6,7 @@ workshop can neither be taken from a unit nor handed to one by someone outside i
 """
 
 from collections.abc import Iterable
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -43,8 +44,20 @@ def _stored_unit_id(workshop: Workshop) -> int | None:
 
 
 @write_service
-def workshop_save(*, workshop: Workshop, goals: Iterable[Goal], by) -> Workshop:
-    """Record (or correct) a work group's workshop, with the unit's goals it supports."""
+def workshop_save(
+    *, workshop: Workshop, goals: Iterable[Goal], by, submission: UUID | None = None
+) -> Workshop:
+    """Record (or correct) a work group's workshop, with the unit's goals it supports.
+
+    ``submission`` is the recording form's one-time token: a form sent twice
+    returns the workshop the first sending stored instead of storing another.
+    """
+    if submission is not None and workshop.pk is None:
+        already = Workshop.objects.filter(submission=submission).first()
+        if already is not None:
+            permissions.require_workshop_rights(by, already.unit_id)
+            return already
+        workshop.submission = submission
     stored_unit_id = _stored_unit_id(workshop)
     if stored_unit_id is not None:
         permissions.require_workshop_rights(by, stored_unit_id)

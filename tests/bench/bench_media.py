@@ -217,6 +217,8 @@ def main() -> None:
         "MEDIA_ROOT": str(work / "media"),
         "DEBUG": "1",
         "LOG_LEVEL": "ERROR",
+        # The upload must not start LibreOffice beside the download being measured.
+        "DIALOGUE_PREVIEWS": "manual",
     }
     os.environ.update(env)
     processes = []

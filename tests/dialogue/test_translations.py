@@ -13,14 +13,16 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_dialogue_template_string_has_a_swedish_translation():
     catalogue = {
-        entry.msgid: entry.msgstr for entry in polib.pofile(str(ROOT / "locale/sv/LC_MESSAGES/django.po"))
+        entry.msgid: entry.msgstr or entry.msgstr_plural.get(0, "")
+        for entry in polib.pofile(str(ROOT / "locale/sv/LC_MESSAGES/django.po"))
     }
     missing = []
     for template in (ROOT / "templates/dialogue").glob("*.html"):
         source = template.read_text()
         msgids = re.findall(r'{%\s*translate\s+"([^"]*)"', source)
         msgids += [
-            re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", block)
+            # A plural block's msgid is its singular part.
+            re.sub(r"{{\s*(\w+)\s*}}", r"%(\1)s", re.split(r"{%\s*plural\s*%}", block)[0])
             for block in re.findall(
                 r"{%\s*blocktranslate[^%]*%}(.*?){%\s*endblocktranslate\s*%}", source, re.S
             )

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from dialogue.demo import load_media
 from goals.demo import load_goals
+from goals.followup.demo import load_indicators
 from vision.actors import system_actor
 from vision.models import Unit, UnitRole
 from vision.services import membership_grant
@@ -22,14 +23,23 @@ class Command(BaseCommand):
     def handle(self, *args, password=None, no_accounts=False, **options):
         if not no_accounts and password is None and not settings.DEBUG:
             raise CommandError("DEBUG is off: give --password to create demo accounts, or use --no-accounts.")
+        # The well-known demo password (or none at all) would open a server with DEBUG off to anyone.
+        if not no_accounts and not settings.DEBUG and password in ("", "demo"):
+            raise CommandError(
+                "DEBUG is off: the demo accounts need a password of your own, not 'demo' or an empty one."
+            )
         with transaction.atomic():
             created = load_goals()
             media_added = load_media()
+            indicators_added = load_indicators()
             if not no_accounts:
                 self.create_accounts(password or "demo")
         self.stdout.write("Loaded the demo data." if created else "The demo goal tree was already there.")
         self.stdout.write(
             "Added the demo media and workshops." if media_added else "The demo media were already there."
+        )
+        self.stdout.write(
+            f"Demo indicators: {indicators_added} added, Kolada values from the offline snapshot."
         )
 
     def create_accounts(self, password: str) -> None:

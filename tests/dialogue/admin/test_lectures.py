@@ -103,7 +103,7 @@ def test_a_good_lecture_is_stored_with_size_and_checksum(admin_client, settings)
         ),
         ({"captions": upload("c.vtt", b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n\xff\xfe\n")}, "UTF-8"),
         ({"captions": upload("c.vtt", b"WEBVTT\n\nNOTE nothing else\n")}, "holds no cues"),
-        ({"poster": upload("poster.jpg", b"not an image at all")}, "not an image that can be read"),
+        ({"poster": upload("poster.jpg", b"not an image at all")}, "must be a JPEG, PNG or WebP image"),
     ],
     ids=[
         "png-as-mp4",

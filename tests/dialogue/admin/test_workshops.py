@@ -15,7 +15,7 @@ def test_the_demo_editor_records_workshops_in_the_admin_for_its_own_unit_only(cl
     from goals.models import Goal
     from vision.models import Unit
 
-    call_command("load_demo", "--password", "demo", verbosity=0)
+    call_command("load_demo", "--password", "test-losen-1", verbosity=0)
     client.force_login(get_user_model().objects.get(username="redaktor"))
     own = Unit.objects.get(slug="utbildningskontoret")
     other = Unit.objects.get(slug="socialkontoret")

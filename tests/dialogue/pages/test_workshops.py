@@ -88,7 +88,7 @@ def test_the_unit_fragment_costs_the_same_queries_with_more_workshops(
 ):
     url = f"/dialogue/units/{office.slug}/workshops/"
     WorkshopFactory(unit=office, goals=[small_tree["first"]])
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         reader_client.get(url, HTTP_HX_REQUEST="true")
     for day in range(1, 21):
         WorkshopFactory(
@@ -96,7 +96,7 @@ def test_the_unit_fragment_costs_the_same_queries_with_more_workshops(
             held_on=datetime.date(2025, 1, day),
             goals=[small_tree["first"], small_tree["second"]],
         )
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         fragment = reader_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.count('class="workshop"') == 21
 
