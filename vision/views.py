@@ -1,21 +1,23 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+
+from vision import health
+from vision.outage import retry_after_seconds
 
 
 @login_not_required
 @never_cache
 def healthz(request):
-    """Answer 200 when the database answers, 503 otherwise, for load balancers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    """Answer 200 ``ok`` when the database, its file, the cache and media storage answer;
+    503 with a JSON body naming each failed check otherwise, for load balancers."""
+    failed = health.run_checks()
+    if failed:
+        response = JsonResponse({"status": "unavailable", "failed": failed}, status=503)
+        response["Retry-After"] = str(retry_after_seconds())
+        return response
     return HttpResponse("ok", content_type="text/plain")
 
 

@@ -76,7 +76,17 @@ class GoalDetailSerializer(GoalSummarySerializer):
     ancestors = GoalSummarySerializer(
         source="api_ancestors", many=True, read_only=True, help_text="From the vision down to the parent."
     )
-    children = GoalSummarySerializer(source="api_children", many=True, read_only=True)
+    children = GoalSummarySerializer(
+        source="api_children",
+        many=True,
+        read_only=True,
+        help_text="The first children in tree order, at most children_limit of them; all of them at children_url.",
+    )
+    children_count = serializers.IntegerField(source="numchild", read_only=True, help_text="All children.")
+    children_limit = serializers.IntegerField(source="api_children_limit", read_only=True)
+    children_url = serializers.SerializerMethodField(
+        help_text="Every child, page by page (goals/?parent=<id>)."
+    )
     contributes_to = GoalSummarySerializer(
         source="api_contributes_to",
         many=True,
@@ -101,11 +111,20 @@ class GoalDetailSerializer(GoalSummarySerializer):
             "needs_relinking",
             "ancestors",
             "children",
+            "children_count",
+            "children_limit",
+            "children_url",
             "contributes_to",
             "contributed_to_by",
             "predecessor",
             "successor",
         ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_children_url(self, goal) -> str:
+        path = f"{reverse('api-goal-list')}?parent={goal.pk}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
 
 
 class TreeNodeSerializer(GoalSummarySerializer):
@@ -144,21 +163,28 @@ class TreeSerializer(serializers.Serializer):
     nodes = TreeNodeSerializer(many=True, read_only=True)
 
 
+@extend_schema_field({"type": "string", "minLength": 1, "maxLength": 50, "pattern": "^[-a-zA-Z0-9_]+$"})
+class SlugParameter(serializers.SlugRelatedField):
+    """A slug naming an object: documented as the slugs that can exist, so an empty or
+    malformed one is a schema violation (400) and a well-formed unknown one a 404."""
+
+
 def period_parameter() -> serializers.SlugRelatedField:
-    """``?period=SLUG``: an unknown slug is a 400 that says so."""
-    return serializers.SlugRelatedField(
-        slug_field="slug", queryset=MandatePeriod.objects.all(), required=False
-    )
+    """``?period=SLUG``: an unknown slug is a 404 that says so."""
+    return SlugParameter(slug_field="slug", queryset=MandatePeriod.objects.all(), required=False)
 
 
 class GoalFilterSerializer(serializers.Serializer):
     """The query parameters of goals/, validated so a bad one is a 400 that says why."""
 
     period = period_parameter()
-    unit = serializers.SlugRelatedField(slug_field="slug", queryset=Unit.objects.all(), required=False)
+    unit = SlugParameter(slug_field="slug", queryset=Unit.objects.all(), required=False)
     level = serializers.ChoiceField(choices=GoalLevel.choices, required=False)
     status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
     q = serializers.CharField(required=False, max_length=200)
+    parent = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="Only the children of this goal."
+    )
 
 
 class TreeFilterSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ it true should that change). The docs page is for people: it redirects them to
 the login page."""
 
 from django.contrib.auth.decorators import login_not_required, login_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import IsAuthenticated
 
@@ -14,6 +14,10 @@ from goals.api import views as api
 
 def api_view(view_class, **initkwargs):
     return login_not_required(view_class.as_view(**initkwargs))
+
+
+def api_view_function(view):
+    return login_not_required(view)
 
 
 urlpatterns = [
@@ -35,4 +39,7 @@ urlpatterns = [
         login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    # Last: whatever else lies under /api/ (after the dialogue and indicator APIs
+    # mounted before this one in vision/urls.py) answers a JSON 404.
+    re_path(r"^", api_view_function(api.not_found), name="api-not-found"),
 ]

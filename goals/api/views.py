@@ -9,11 +9,14 @@ query for the depth histogram, one for the nodes and one for what was left out.
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.exceptions import ValidationError
+from rest_framework.decorators import api_view, permission_classes, schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +35,8 @@ from goals.paths import parent_path
 from vision.models import MandatePeriod, Unit
 
 TREE_MAX_NODES = 2000
+# A goal's detail lists this many children at most; children_url pages through all.
+DETAIL_CHILDREN_LIMIT = 100
 BAD_REQUEST = OpenApiResponse(OpenApiTypes.OBJECT, description="A query parameter was refused; says why.")
 NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="No such object (or page).")
 # Path parameters as the URL converters accept them; anything else never
@@ -42,10 +47,67 @@ GOAL_ID = OpenApiParameter(
 )
 
 
+def validated_query(serializer_class, request) -> dict:
+    """The query parameters as the schema documents them: a bad one is a 400 that says why,
+    a well-formed slug or id naming nothing is a 404 that says which."""
+    # A plain dict: DRF reads an empty value in a QueryDict as an absent one (``?status=``).
+    params = serializer_class(data=request.query_params.dict())
+    if params.is_valid():
+        return params.validated_data
+    codes = {error.code for field_errors in params.errors.values() for error in field_errors}
+    if codes == {"does_not_exist"}:
+        raise NotFound(params.errors)
+    raise ValidationError(params.errors)
+
+
+def positive_integer(request, name: str, maximum: int) -> int | None:
+    """``?name=`` as a whole number from 1 to ``maximum``, or None when absent; 400 otherwise."""
+    if name not in request.query_params:
+        return None
+    value = request.query_params[name]
+    # Bounded before int(): Python refuses to convert more than 4300 digits (a 500).
+    if not (value.isascii() and value.isdigit() and len(value) <= 20) or not 1 <= int(value) <= maximum:
+        raise ValidationError({name: [_("A whole number from 1 to %(maximum)d.") % {"maximum": maximum}]})
+    return int(value)
+
+
+def children_of(goal: Goal):
+    """The goal's children in tree order, read through the (depth, path) index.
+
+    The plain child filter (path LIKE 'prefix%') cannot give rows in path order from an
+    index on PostgreSQL, so the first 100 of 50,000 children took 0.7 s (measured): the
+    range of sibling paths (equal length, digits and capitals, which every collation
+    orders alike) lets the index serve both the filter and the order."""
+    return Goal.objects.filter(in_range_of_children(goal)).order_by("path")
+
+
+def in_range_of_children(goal: Goal) -> Q:
+    low, high = Goal.alphabet[0] * Goal.steplen, Goal.alphabet[-1] * Goal.steplen
+    in_range = Q(depth=goal.depth + 1, path__gte=goal.path + low, path__lte=goal.path + high)
+    # The prefix as well: correct whatever the collation, the range only speeds it up.
+    return in_range & Goal.objects.child_of_q(goal)
+
+
 class GoalPagination(PageNumberPagination):
+    """Pages of goals; ``page`` and ``page_size`` refused with a 400 unless whole numbers in range."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    max_page = 10**9
+
+    def get_page_size(self, request):
+        return positive_integer(request, self.page_size_query_param, self.max_page_size) or self.page_size
+
+    def get_page_number(self, request, paginator):
+        return positive_integer(request, self.page_query_param, self.max_page) or 1
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {self.page_query_param: self.max_page, self.page_size_query_param: self.max_page_size}
+        for parameter in parameters:
+            parameter["schema"].update(minimum=1, maximum=bounds[parameter["name"]])
+        return parameters
 
 
 class PeriodList(generics.ListAPIView):
@@ -93,9 +155,7 @@ class GoalList(generics.ListAPIView):
     def filters(self) -> dict:
         """The query parameters, validated once per request (a 400 that says why for a bad one)."""
         if not hasattr(self, "_filters"):
-            params = GoalFilterSerializer(data=self.request.query_params)
-            params.is_valid(raise_exception=True)
-            self._filters = params.validated_data
+            self._filters = validated_query(GoalFilterSerializer, self.request)
         return self._filters
 
     def get_queryset(self):
@@ -109,6 +169,11 @@ class GoalList(generics.ListAPIView):
             goals = goals.at_level(filters["level"])
         if "status" in filters:
             goals = goals.filter(status=filters["status"])
+        if "parent" in filters:
+            parent = Goal.objects.filter(pk=filters["parent"]).first()
+            if parent is None:
+                raise NotFound({"parent": [_("No goal has this id.")]})
+            goals = goals.filter(in_range_of_children(parent))
         if filters.get("q"):
             goals = goals.filter(Q(title__icontains=filters["q"]) | Q(case_number__icontains=filters["q"]))
         return goals.order_by("path").with_parent_values(parent_pk="pk")
@@ -145,7 +210,9 @@ class GoalDetail(APIView):
             ancestor.parent_pk = above.pk if above else None
         goal.parent_pk = ancestors[-1].pk if ancestors else None
         goal.api_ancestors = ancestors
-        goal.api_children = list(Goal.objects.child_of(goal).with_context())
+        # Bounded: a committee goal may have tens of thousands of activities (children_url has them all).
+        goal.api_children = list(children_of(goal).with_context()[:DETAIL_CHILDREN_LIMIT])
+        goal.api_children_limit = DETAIL_CHILDREN_LIMIT
         for child in goal.api_children:
             child.parent_pk = goal.pk
         self._attach_neighbours(goal)
@@ -189,16 +256,15 @@ class GoalTree(APIView):
         responses={200: TreeSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     def get(self, request):
-        params = TreeFilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        period = params.validated_data.get("period") or MandatePeriod.objects.current_first().first()
+        wanted = validated_query(TreeFilterSerializer, request)
+        period = wanted.get("period") or MandatePeriod.objects.current_first().first()
         if period is None:
-            raise ValidationError({"period": ["No mandate period has been entered yet."]})
+            raise NotFound({"period": [_("No mandate period has been entered yet.")]})
         # Serializing the nodes was most of this view's time (profiled): the result is
         # cached per period version (goals/cache.py), by full URL, as it holds absolute URLs.
         version = goal_cache.period_version(period.pk)
         key = ("api-tree", request.build_absolute_uri(), get_language(), version)
-        return Response(goal_cache.cached(key, lambda: self._tree(request, period, params.validated_data)))
+        return Response(goal_cache.cached(key, lambda: self._tree(request, period, wanted)))
 
     def _tree(self, request, period: MandatePeriod, wanted: dict) -> dict:
         goals = Goal.objects.valid_in(period)
@@ -265,3 +331,11 @@ class GoalTree(APIView):
             elif parent is not None:
                 parent.tree_children.append(node)
         return tops
+
+
+@api_view(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+@permission_classes([IsAuthenticated])
+@schema(None)
+def not_found(request, *args, **kwargs):
+    """Every unknown path under /api/: a JSON 404 (401 for anonymous callers), not the site's HTML page."""
+    raise NotFound()

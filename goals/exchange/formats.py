@@ -22,11 +22,13 @@ import datetime
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.writer.excel import ExcelWriter
 
@@ -183,8 +185,9 @@ def write_xlsx(rows: list[dict[str, str]], columns: list[str] = COLUMNS, title: 
 
 
 def _text_cell(value: str) -> str | None:
-    # An empty cell is left out rather than written as an empty string.
-    return neutralised(value) or None
+    # An empty cell is left out rather than written as an empty string. Control characters
+    # (a pasted form feed, a NUL) cannot be stored in a workbook's XML: openpyxl raised on them.
+    return ILLEGAL_CHARACTERS_RE.sub("", neutralised(value) or "") or None
 
 
 def _with_fixed_timestamps(data: bytes) -> bytes:
@@ -223,7 +226,8 @@ def _check_header(header: list[str], line: int = 1) -> None:
         raise FileRefused(errors)
 
 
-def read_csv(data: bytes) -> list[SourceRow]:
+def read_csv(data: bytes, check_header: Callable[[list[str]], None] = _check_header) -> list[SourceRow]:
+    """The rows of a CSV file (UTF-8, comma or semicolon) under a header ``check_header`` accepts."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -245,11 +249,10 @@ def read_csv(data: bytes) -> list[SourceRow]:
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise FileRefused([RowError(1, "", _("The file is empty."))]) from None
-    _check_header(header)
+    header = [name.strip() for name in next(reader, [])]
+    if not header:
+        raise FileRefused([RowError(1, "", _("The file is empty."))])
+    check_header(header)
     rows, errors, line = [], [], reader.line_num + 1
     try:
         for record in reader:
@@ -288,7 +291,8 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def read_xlsx(data: bytes) -> list[SourceRow]:
+def read_xlsx(data: bytes, check_header: Callable[[list[str]], None] = _check_header) -> list[SourceRow]:
+    """The rows of the first sheet of a workbook under a header ``check_header`` accepts."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -296,12 +300,12 @@ def read_xlsx(data: bytes) -> list[SourceRow]:
     try:
         sheet = workbook.worksheets[0]
         records = sheet.iter_rows(values_only=True)
-        header = [_cell_text(v) for v in next(records, ())]
+        header = [_cell_text(v).strip() for v in next(records, ())]
         while header and header[-1] == "":
             header.pop()
         if not header:
             raise FileRefused([RowError(1, "", _("The file is empty."))])
-        _check_header(header)
+        check_header(header)
         rows = []
         for line, record in enumerate(records, start=2):
             values = [restored(_cell_text(v)) for v in record]
@@ -350,6 +354,17 @@ def read_json(data: bytes) -> list[SourceRow]:
         except json.JSONDecodeError as error:
             raise FileRefused(
                 [RowError(error.lineno, str(error.colno), _("Broken JSON: %(error)s") % {"error": error.msg})]
+            ) from None
+        except RecursionError:
+            # A goal is a flat object; lists in lists thousands deep exhaust the decoder's stack.
+            raise FileRefused(
+                [
+                    RowError(
+                        line_at(start),
+                        "",
+                        _("The JSON is nested too deeply: each goal must be a flat object."),
+                    )
+                ]
             ) from None
         if not isinstance(record, dict):
             raise FileRefused([RowError(line_at(start), "", _("Each goal must be a JSON object."))])

@@ -1,54 +1,26 @@
 """The OpenAPI schema at /api/schema/ is valid, and every operation in it answers
 generated requests without a 5xx and with responses that match the schema."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-import schemathesis
 import yaml
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
-from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from goals import services
 from tests.factories import UserFactory
 from vision.actors import system_actor
 
-EXAMPLES_PER_OPERATION = 25
-# What the issue asks: no 5xx, and every response as documented. Left out is
-# schemathesis' heuristic that an unknown slug in a filter must give 404: an
-# unknown ?period= or ?unit= is a refused parameter here (400 that says why).
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+# The CLI's examples per operation and phase: enough to reach every check, a few seconds each.
+CLI_EXAMPLES = 5
 
 
 @pytest.fixture
 def token(db):
     return Token.objects.create(user=UserFactory(username="integration"))
-
-
-@pytest.fixture
-def wsgi_app():
-    """The project's WSGI app, with the request signals that would close the
-    test's connection (and its transaction) unhooked, as Django's test client does."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -70,24 +42,50 @@ def test_schema_lists_the_contract_endpoints(token):
     assert {"id", "title", "level", "depth", "parent", "period", "unit", "url"} <= set(goal)
 
 
-def test_every_operation_answers_generated_requests_as_the_schema_says(populated, token, wsgi_app):
-    auth = {"Authorization": f"Token {token.key}"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", wsgi_app, headers=auth)
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 11, "goals' seven operations and dialogue's four"
-    for operation in operations:
+@pytest.mark.django_db(transaction=True)
+def test_schemathesis_with_every_check_finds_no_failure(populated, live_server, tmp_path):
+    """``schemathesis run --checks all`` (examples, coverage, fuzzing and stateful phases, positive and
+    negative data) against a live server finds no failure.
 
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(HealthCheck),
-        )
-        def answers_as_documented(case):
-            response = case.call(headers=auth)
-            assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.status_code}"
-            case.validate_response(response, checks=CHECKS, headers=auth)
+    Before: 7 failures at 20 examples (HTML 404s under /api/, an undocumented 400 for an unknown
+    period, ``?status=`` accepted though the schema forbids it)."""
+    api_token = Token.objects.create(user=UserFactory(username="schemathesis"))
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "schemathesis"),
+            "run",
+            f"{live_server.url}/api/schema/?format=json",
+            "--checks",
+            "all",
+            "--header",
+            f"Authorization: Token {api_token.key}",
+            "--max-examples",
+            str(CLI_EXAMPLES),
+            "--seed",
+            "17",
+            "--generation-deterministic",
+            "--no-color",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
-        answers_as_documented()
+
+def test_every_operation_documents_its_json_errors(token):
+    """401, 403 and 405 everywhere; 400 where parameters are read; 404 where an object or page is named."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"401", "403", "405"} <= set(responses), f"{method} {path}"
+            if any(parameter["in"] == "query" for parameter in operation.get("parameters", [])):
+                assert "400" in responses, f"{method} {path}"
+            if operation.get("parameters"):
+                assert "404" in responses, f"{method} {path}"

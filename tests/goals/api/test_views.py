@@ -132,16 +132,84 @@ def test_goal_list_filters(api_client, small_tree, next_period, council, office)
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"period": "1999-2002"}, "period"),
-        ({"unit": "no-such-unit"}, "unit"),
         ({"level": "galaxy"}, "level"),
         ({"status": "maybe"}, "status"),
+        ({"status": ""}, "status"),
+        ({"level": ""}, "level"),
+        ({"parent": "x"}, "parent"),
+        ({"page": ""}, "page"),
+        ({"page_size": "-1"}, "page_size"),
+        ({"page_size": "0"}, "page_size"),
+        ({"page": "9" * 5000}, "page"),
+        ({"parent": "9" * 4400}, "parent"),
     ],
 )
-def test_goal_list_refuses_unknown_filter_values_with_400(api_client, small_tree, params, field):
+def test_goal_list_refuses_bad_filter_values_with_400(api_client, small_tree, params, field):
+    """Values the schema forbids, empty ones included (before: ``?status=`` and ``?page=`` were accepted)."""
     response = api_client.get("/api/goals/", params)
     assert response.status_code == 400
     assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"period": "1999-2002"}, "period"),
+        ({"unit": "no-such-unit"}, "unit"),
+        ({"parent": "999999"}, "parent"),
+    ],
+)
+def test_goal_list_answers_404_for_a_filter_naming_nothing(api_client, small_tree, params, field):
+    """A well-formed slug or id that names nothing is a 404 saying which (before: an undocumented 400)."""
+    response = api_client.get("/api/goals/", params)
+    assert response.status_code == 404
+    assert field in response.json()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/goals/-1/",
+        "/api/units/%C2%84/",
+        "/api/periods/%20/",
+        "/api/nothing/",
+        "/api/dialogue/lectures/0.5/",
+    ],
+)
+def test_unknown_paths_under_the_api_answer_json_404(api_client, small_tree, path):
+    """Before: Django's HTML 404 page."""
+    response = api_client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "detail" in response.json()
+
+
+def test_unknown_api_paths_answer_anonymous_callers_401_json(db):
+    response = APIClient().get("/api/nothing/")
+    assert response.status_code == 401
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_a_method_the_api_does_not_take_is_a_json_405(api_client, small_tree):
+    response = api_client.delete("/api/goals/")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/json"
+
+
+def test_goal_detail_lists_children_up_to_a_limit_with_a_link_to_the_rest(
+    api_client, small_tree, monkeypatch
+):
+    """A goal with more children than the limit lists the first ones and links to every one."""
+    from goals.api import views
+
+    monkeypatch.setattr(views, "DETAIL_CHILDREN_LIMIT", 1)
+    council = small_tree["council"]
+    body = api_client.get(f"/api/goals/{council.pk}/").json()
+    assert body["children_count"] == 2
+    assert body["children_limit"] == 1
+    assert ids(body["children"]) == [small_tree["first"].pk]
+    rest = api_client.get(body["children_url"]).json()
+    assert ids(rest["results"]) == [small_tree["first"].pk, small_tree["second"].pk]
 
 
 def test_goal_list_pages(api_client, small_tree):
@@ -216,7 +284,8 @@ def test_tree_stops_before_the_level_that_would_pass_max_nodes(api_client, small
 
 
 def test_tree_refuses_a_root_outside_the_period(api_client, small_tree, next_period):
-    assert api_client.get("/api/tree/", {"period": "1999-2002"}).status_code == 400
+    assert api_client.get("/api/tree/", {"period": "1999-2002"}).status_code == 404
+    assert api_client.get("/api/tree/", {"depth": ""}).status_code == 400
     assert api_client.get("/api/tree/", {"root": 999999}).status_code == 404
 
 

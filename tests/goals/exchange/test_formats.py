@@ -408,3 +408,24 @@ def test_a_csv_saved_by_swedish_excel_with_semicolons_is_read(rich_tree, period)
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(csv_rows(export(period, "csv")))
     result = import_bytes(out.getvalue().encode("utf-8-sig"), "csv")
     assert result.unchanged == 8
+
+
+def test_a_deeply_nested_json_import_is_refused_with_a_clear_error(db):
+    """Before: lists in lists 100,000 deep raised RecursionError (a 500)."""
+    data = b"[" + b"[" * 100_000 + b"]" * 100_000 + b"]"
+    with pytest.raises(FileRefused) as refused:
+        exchange.read(data, "json")
+    assert "nested too deeply" in str(refused.value.errors[0])
+
+
+def test_xlsx_export_leaves_out_control_characters_a_workbook_cannot_hold(small_tree, period):
+    """Before: a form feed or escape character in a description made openpyxl raise (a 500 on the export)."""
+    from openpyxl import load_workbook
+
+    services.goal_update(
+        by=system_actor(), goal=small_tree["first"], description="Före\x0cefter\x1b och\ttab"
+    )
+    data = exchange.write(exchange.export_rows(period), "xlsx")
+    sheet = load_workbook(io.BytesIO(data)).active
+    descriptions = [row[exchange.COLUMNS.index("description")] for row in sheet.iter_rows(values_only=True)]
+    assert "Föreefter och\ttab" in descriptions
