@@ -49,6 +49,13 @@ class GoalQuerySet(MP_NodeQuerySet):
 
         return self.filter(status=GoalStatus.RETIRED)
 
+    def public(self):
+        """Goals the public site and open data may show: decided ones (body and date), active or retired.
+
+        The only place that decides what is public: an undecided goal is a draft.
+        """
+        return self.exclude(decided_by="").filter(decided_on__isnull=False)
+
     def with_status(self, status: str | None):
         """Goals of one status; None or "all" keeps every status."""
         if status in (None, "", "all"):

@@ -21,6 +21,8 @@ def skip_or_fail(reason: str, required_by: str) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_media_and_fast_hashing(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Uploads would start render_previews in a process of its own, on the development database.
+    settings.DIALOGUE_PREVIEWS = "manual"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

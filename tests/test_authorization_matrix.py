@@ -115,11 +115,32 @@ PAGES = {
         lambda w: f"/dialogue/units/{w.unit_a.slug}/workshops/new/",
         expect(302, 200, 200, 403, 200),
     ),
+    "dialogue/kit/<slug:slug>/preview/": (lambda w: f"/dialogue/kit/{w.unit_a.slug}/preview/", PAGE),
+    # Only images render_previews stored are served; none is stored here.
+    "dialogue/previews/<path:name>": (
+        lambda w: "/dialogue/previews/dialogue/previews/kit-none/slide-001.png",
+        expect(302, 404, 404, 404, 404),
+    ),
+    "dialogue/lectures/<int:pk>/chapters.vtt": (
+        lambda w: f"/dialogue/lectures/{w.lecture.pk}/chapters.vtt",
+        PAGE,
+    ),
+    # Correcting and withdrawing, like recording, is for the unit's members and editors.
+    "dialogue/workshops/<int:pk>/edit/": (
+        lambda w: f"/dialogue/workshops/{w.workshop_a.pk}/edit/",
+        expect(302, 200, 200, 403, 200),
+    ),
+    "dialogue/workshops/<int:pk>/withdraw/": (
+        lambda w: f"/dialogue/workshops/{w.workshop_a.pk}/withdraw/",
+        expect(302, 200, 200, 403, 200),
+    ),
     "api/dialogue/^materials/$": (lambda w: "/api/dialogue/materials/", API),
     "api/dialogue/^materials/(?P<pk>[^/.]+)/$": (lambda w: f"/api/dialogue/materials/{w.material.pk}/", API),
     "api/dialogue/^lectures/$": (lambda w: "/api/dialogue/lectures/", API),
     "api/dialogue/^lectures/(?P<pk>[^/.]+)/$": (lambda w: f"/api/dialogue/lectures/{w.lecture.pk}/", API),
     "api/periods/": (lambda w: "/api/periods/", API),
+    # Every unknown path under /api/ answers in JSON: 401 before sign-in, then 404.
+    "api/^": (lambda w: "/api/no-such-thing/", expect(401, 404, 404, 404, 404)),
     "api/periods/<slug:slug>/": (lambda w: f"/api/periods/{w.period.slug}/", API),
     "api/units/": (lambda w: "/api/units/", API),
     "api/units/<slug:slug>/": (lambda w: f"/api/units/{w.unit_a.slug}/", API),
@@ -129,7 +150,96 @@ PAGES = {
     "api/schema/": (lambda w: "/api/schema/", API),
     # The API's docs page is for people: anonymous visitors are sent to sign in.
     "api/docs/": (lambda w: "/api/docs/", PAGE),
+    # The public site (settings.PUBLIC_SITE on here): everyone reads it, signed in or not;
+    # test_public_site_is_not_found_for_anyone_while_off has it off.
+    "public/": (lambda w: "/public/", OPEN),
+    "public/goals/": (lambda w: "/public/goals/?q=trygg", OPEN),
+    "public/goals/<int:pk>/": (lambda w: f"/public/goals/{w.goal_a.pk}/", OPEN),
+    "public/goals/<int:pk>/children/": (
+        lambda w: (f"/public/goals/{w.goal_a.pk}/children/", {"HTTP_HX_REQUEST": "true"}),
+        OPEN,
+    ),
+    "public/data/": (lambda w: "/public/data/", OPEN),
+    "public/data/goals.csv": (lambda w: "/public/data/goals.csv", OPEN),
+    "public/data/goals.json": (lambda w: "/public/data/goals.json", OPEN),
+    "public/data/indicators.csv": (lambda w: "/public/data/indicators.csv", OPEN),
+    "public/data/indicators.json": (lambda w: "/public/data/indicators.json", OPEN),
+    "public/data/followup.json": (lambda w: "/public/data/followup.json", OPEN),
+    "public/data/catalog.jsonld": (lambda w: "/public/data/catalog.jsonld", OPEN),
+    # Follow-up: every signed-in user reads indicators; recording a value is a POST (a GET is not allowed).
+    "indicators/": (lambda w: "/indicators/", PAGE),
+    "indicators/<int:pk>/": (lambda w: f"/indicators/{indicator_a(w).pk}/", PAGE),
+    "api/indicators/": (lambda w: "/api/indicators/", API),
+    "api/indicators/<int:pk>/": (lambda w: f"/api/indicators/{indicator_a(w).pk}/", API),
+    "api/indicators/<int:pk>/measurements/": (
+        lambda w: f"/api/indicators/{indicator_a(w).pk}/measurements/",
+        expect(401, 405, 405, 405, 405),
+    ),
+    # Follow-up rounds: every signed-in user reads them; saving an assessment is a
+    # POST (pages) or PUT (API), whose rights tests/goals/followup/test_assessments.py checks.
+    "followup/": (lambda w: "/followup/", PAGE),
+    "followup/<int:pk>/": (lambda w: f"/followup/{round_a(w).pk}/", PAGE),
+    "followup/<int:pk>/mine/": (lambda w: f"/followup/{round_a(w).pk}/mine/", PAGE),
+    "followup/<int:pk>/goals/<int:goal_id>/assess/": (
+        lambda w: f"/followup/{round_a(w).pk}/goals/{w.goal_a.pk}/assess/",
+        expect(302, 405, 405, 405, 405),
+    ),
+    "followup/<int:pk>/units/<slug:slug>/": (
+        lambda w: f"/followup/{round_a(w).pk}/units/{w.unit_a.slug}/",
+        PAGE,
+    ),
+    "followup/<int:pk>/report.docx": (lambda w: f"/followup/{round_a(w).pk}/report.docx", PAGE),
+    "followup/<int:pk>/report.xlsx": (lambda w: f"/followup/{round_a(w).pk}/report.xlsx", PAGE),
+    # The frozen record exists once the round is published; this one is open.
+    "followup/<int:pk>/snapshot.json": (
+        lambda w: f"/followup/{round_a(w).pk}/snapshot.json",
+        expect(302, 404, 404, 404, 404),
+    ),
+    "api/followup/rounds/": (lambda w: "/api/followup/rounds/", API),
+    "api/followup/rounds/<int:pk>/assessments/": (
+        lambda w: f"/api/followup/rounds/{round_a(w).pk}/assessments/",
+        API,
+    ),
+    "api/followup/rounds/<int:pk>/assessments/<int:goal_id>/": (
+        lambda w: f"/api/followup/rounds/{round_a(w).pk}/assessments/{w.goal_a.pk}/",
+        expect(401, 405, 405, 405, 405),
+    ),
 }
+
+
+def round_a(world):
+    """An open follow-up round with unit A's goal assessed, made through the services on first use."""
+    from goals.followup.models import FollowUpRound
+    from goals.followup.services import assessment_save, round_open
+
+    found = FollowUpRound.objects.first()
+    if found is None:
+        found = round_open(
+            period=world.period,
+            year=2026,
+            kind="delar",
+            opens=datetime.date(2026, 8, 1),
+            due=datetime.date(2026, 9, 30),
+            by=system_actor(),
+        )
+        assessment_save(round=found, goal=world.goal_a, status="partly", by=system_actor())
+    return found
+
+
+def assessment_a(world):
+    return round_a(world).assessments.get(goal=world.goal_a)
+
+
+def indicator_a(world):
+    """Unit A's goal's indicator, made through the service on first use."""
+    from goals.followup.models import Indicator
+    from goals.followup.services import indicator_save
+
+    found = Indicator.objects.filter(goal=world.goal_a).first()
+    return found or indicator_save(
+        indicator=Indicator(goal=world.goal_a, title="Andel trygga elever"), by=system_actor()
+    )
+
 
 # The admin's own pages (not per model). Anonymous visitors and viewers (not
 # staff) are sent to the admin's sign-in page.
@@ -153,7 +263,7 @@ ADMIN_PAGES = {
         lambda w: f"/admin/r/{ContentType.objects.get_for_model(w.goal_a).pk}/{w.goal_a.pk}/",
         expect(302, 302, 302, 302, 302),
     ),
-    "admin/^(?P<app_label>auth|authtoken|axes|vision|goals|dialogue)/$": (
+    "admin/^(?P<app_label>auth|authtoken|axes|vision|goals|followup|dialogue)/$": (
         lambda w: "/admin/goals/",
         expect(302, 302, 200, 200, 200),
     ),
@@ -173,6 +283,12 @@ ADMIN_PAGES = {
     "admin/goals/goal/carry-over/": (
         lambda w: "/admin/goals/goal/carry-over/",
         expect(302, 302, 403, 403, 200),
+    ),
+    # The goal form's searches: staff who edit goals; what each offers follows the user's rights.
+    "admin/goals/goal/parents/": (lambda w: "/admin/goals/goal/parents/", expect(302, 302, 200, 200, 200)),
+    "admin/goals/goal/link-targets/": (
+        lambda w: "/admin/goals/goal/link-targets/",
+        expect(302, 302, 200, 200, 200),
     ),
 }
 
@@ -226,6 +342,21 @@ ADMIN_MODELS = {
         editor_b="200 200 403 302 302 302 403",
     ),
     "goals/goallink": ModelAccess(lambda w: w.link_a, NO_ACCESS, NO_ACCESS),
+    # Rights follow the goal: unit A's editor writes unit A's goal's indicator; unit B's does not see it.
+    "followup/indicator": ModelAccess(
+        indicator_a,
+        editor_a="200 200 200 200 200 302 200",
+        editor_b="200 200 403 302 302 302 403",
+    ),
+    # Rounds are run by administrators (never deleted: they are records). Assessments are written
+    # in the pages and the API; the admin changes them (unit A's editor, its own unit's) but never adds or deletes.
+    "followup/followupround": ModelAccess(round_a, NO_ACCESS, NO_ACCESS, admin="200 200 200 403 200 302 200"),
+    "followup/assessment": ModelAccess(
+        assessment_a,
+        editor_a="200 403 200 403 200 302 200",
+        editor_b="200 403 403 403 302 302 403",
+        admin="200 403 200 403 200 302 200",
+    ),
     "dialogue/material": ModelAccess(lambda w: w.material, NO_ACCESS, NO_ACCESS),
     "dialogue/lecture": ModelAccess(lambda w: w.lecture, NO_ACCESS, NO_ACCESS),
     # Editors record workshops but do not delete them.
@@ -276,6 +407,7 @@ def _admin_url_builder(model, suffix, obj_of):
 
 @pytest.fixture
 def world(db, settings, client):
+    settings.PUBLIC_SITE = True
     period = PeriodFactory(
         slug="2023-2026", start=datetime.date(2023, 1, 1), end=datetime.date(2026, 12, 31), is_current=True
     )
@@ -286,8 +418,15 @@ def world(db, settings, client):
     council_goal = GoalFactory(
         parent=area, level="council", owner=council, period=period, title="En trygg kommun"
     )
+    # Decided, so that the public site shows it.
     goal_a = GoalFactory(
-        parent=council_goal, level="unit", owner=unit_a, period=period, title="Trygga skolvägar"
+        parent=council_goal,
+        level="unit",
+        owner=unit_a,
+        period=period,
+        title="Trygga skolvägar",
+        decided_by="Utbildningsnämnden",
+        decided_on=datetime.date(2023, 11, 30),
     )
     goal_b = GoalFactory(
         parent=council_goal, level="unit", owner=unit_b, period=period, title="Tryggt boende"
@@ -378,6 +517,21 @@ def test_each_role_gets_the_expected_status_everywhere(world):
     assert not differences, "\n".join(differences)
 
 
+def test_public_site_is_not_found_for_anyone_while_off(world, settings):
+    """With PUBLIC_SITE off every public URL answers 404 to every role."""
+    settings.PUBLIC_SITE = False
+    clients = _role_clients(world)
+    differences = []
+    for route, (build, _expected) in sorted(PAGES.items()):
+        if not route.startswith("public/"):
+            continue
+        url, headers = _url_and_headers(build(world))
+        actual = {role: clients[role].get(url, **headers).status_code for role in ROLES}
+        if set(actual.values()) != {404}:
+            differences.append(f"{route} ({url}): {actual}")
+    assert not differences, "\n".join(differences)
+
+
 # History and revert: every model with history, its history list and one record
 # (the latest), each fetched (GET) and sent back as its own form (POST), the
 # form as the administrator's page shows it. Statuses per role, in the order
@@ -402,6 +556,10 @@ HISTORY_MODELS = {
     "vision/mandateperiod": HistoryAccess(lambda w: w.period),
     "vision/unit": HistoryAccess(lambda w: w.unit_a),
     "vision/unitmembership": HistoryAccess(lambda w: UnitMembership.objects.get(user=w.users["editor_a"])),
+    "followup/indicator": HistoryAccess(indicator_a, editor_a=HISTORY_REVERT),
+    # Reverting is off for rounds and assessments: it would go around the round's state.
+    "followup/followupround": HistoryAccess(round_a, admin="200 200 200 403"),
+    "followup/assessment": HistoryAccess(assessment_a, editor_a="200 200 200 403", admin="200 200 200 403"),
     "dialogue/material": HistoryAccess(lambda w: w.material),
     "dialogue/lecture": HistoryAccess(lambda w: w.lecture),
     "dialogue/workshop": HistoryAccess(lambda w: w.workshop_a, editor_a=HISTORY_REVERT),

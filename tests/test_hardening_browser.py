@@ -73,7 +73,7 @@ def test_the_tree_and_the_link_autocomplete_work_under_the_policy(browser, live_
     page = admin_page(browser, live_server, client)
     page.goto(f"{live_server.url}/admin/goals/goal/")
     page.wait_for_load_state("networkidle")
-    page.locator("a.treebeard-collapse").first.click()
+    page.locator(".treebeard-collapse").first.click()
     page.get_by_role("link", name="Område", exact=True).wait_for()
     shoot(page, "admin-goal-tree-under-csp")
     page.goto(f"{live_server.url}/admin/goals/goal/{goal.pk}/change/")

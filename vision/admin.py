@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vision import services
 from vision.actors import is_administrator
+from vision.admin_display import UnitKindFilter, yes_no_icon
 from vision.admin_refusals import REFUSALS, refused_back, shows_refusals
 from vision.history_admin import HistoryAdmin
 from vision.models import MandatePeriod, Unit, UnitMembership
@@ -86,9 +87,13 @@ class MandatePeriodAdminForm(forms.ModelForm):
 @admin.register(MandatePeriod)
 class MandatePeriodAdmin(FrameAdmin):
     form = MandatePeriodAdminForm
-    list_display = ["name", "slug", "start", "end", "is_current"]
+    list_display = ["name", "slug", "start", "end", "current"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
+
+    @admin.display(description=_("current period"), ordering="is_current")
+    def current(self, period):
+        return yes_no_icon(period.is_current)
 
     def save_model(self, request, obj, form, change):
         services.period_save(by=request.user, period=obj)
@@ -145,7 +150,7 @@ class UnitAdmin(FrameAdmin):
 @admin.register(UnitMembership)
 class UnitMembershipAdmin(FrameAdmin):
     list_display = ["user", "unit", "role"]
-    list_filter = ["role", "unit__kind"]
+    list_filter = ["role", ("unit__kind", UnitKindFilter)]
     search_fields = ["user__username", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]

@@ -11,6 +11,7 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 
 from vision.actors import NotAllowed
 
@@ -41,3 +42,14 @@ def shows_refusals(view):
             return refused_back(request, refusal)
 
     return wrapper
+
+
+def refused_page(model_admin, request, title: str, reason: str) -> TemplateResponse:
+    """A whole admin page the user may not use: the reason and a way on, with the status 403."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": title,
+        "reason": reason,
+    }
+    return TemplateResponse(request, "admin/refused.html", context, status=403)

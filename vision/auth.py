@@ -20,6 +20,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.views.i18n import set_language
 from mozilla_django_oidc import views as oidc_views
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
@@ -45,6 +46,13 @@ DISCOVERED = {
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
     """Django's login requirement, answering API clients in JSON instead of redirecting them."""
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Open views first, before ``request.user`` reads the session: the public site's
+        # anonymous responses then carry no ``Vary: Cookie`` and shared caches may keep them.
+        if not getattr(view_func, "login_required", True):
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
     def handle_no_permission(self, request, view_func):
         if request.path.startswith(API_PREFIX):
@@ -258,6 +266,11 @@ class OIDCCallbackView(oidc_views.OIDCAuthenticationCallbackView):
         if not settings.OIDC_ENABLED:
             raise Http404("Single sign-on is not configured.")
         return super().dispatch(request, *args, **kwargs)
+
+
+# Mounted under /i18n/: the sign-in page has a language button too, so choosing a
+# language must work before signing in (set_language keeps the ``next`` it is given).
+i18n_urlpatterns = [path("setlang/", login_not_required(set_language), name="set_language")]
 
 
 # Mounted under /oidc/; open to anonymous users, who are on their way to signing in.

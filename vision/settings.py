@@ -76,11 +76,14 @@ INSTALLED_APPS = [
     "csp",
     "vision",
     "goals",
+    "goals.followup",
     "dialogue",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so a database outage anywhere below (even loading the session's user) is a 503.
+    "vision.outage.DatabaseOutageMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -110,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "goals.pages.context.content_language",
             ],
         },
     },
@@ -160,6 +164,9 @@ DIALOGUE_MAX_CAPTIONS_BYTES = int(os.environ.get("DIALOGUE_MAX_CAPTIONS_BYTES", 
 DIALOGUE_MAX_POSTER_BYTES = int(os.environ.get("DIALOGUE_MAX_POSTER_BYTES", 10 * 2**20))
 DIALOGUE_MAX_UNPACKED_BYTES = int(os.environ.get("DIALOGUE_MAX_UNPACKED_BYTES", 2**30))
 DIALOGUE_X_ACCEL_REDIRECT = os.environ.get("DIALOGUE_X_ACCEL_REDIRECT", "")
+# "process": an upload starts `manage.py render_previews` for its slide images once committed;
+# "manual": an operator or a timer runs that command (dialogue/previews.py, README).
+DIALOGUE_PREVIEWS = os.environ.get("DIALOGUE_PREVIEWS", "process")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,6 +208,10 @@ if os.environ.get("REDIS_URL"):
 if os.environ.get("GOALS_CACHE_SECONDS"):
     GOALS_CACHE_SECONDS = int(os.environ["GOALS_CACHE_SECONDS"])
 
+# The public site (/public/: the vision, decided goals, open data, no sign-in): on in
+# development, off in production unless PUBLIC_SITE=1.
+PUBLIC_SITE = env_bool("PUBLIC_SITE", DEBUG)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -221,12 +232,29 @@ SPECTACULAR_SETTINGS = {
     # The docs page loads Swagger UI from our own static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # A deep link is an <a> inside each operation's expand button, which axe-core reports (nested-interactive).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "SIDECAR",
+    # Several choice sets are called "status": each gets its own name in the schema
+    # (otherwise drf-spectacular warns, and check --deploy --fail-level WARNING fails).
+    "ENUM_NAME_OVERRIDES": {
+        "GoalStatusEnum": "goals.models.GoalStatus",
+        "AssessmentStatusEnum": "goals.followup.models.rounds.AssessmentStatus",
+        "IndicatorStatusEnum": "goals.followup.status.Status",
+        "PreviewStatusEnum": "dialogue.models.PreviewStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "vision.api_schema.document_not_found",
+        "vision.api_schema.document_errors",
     ],
 }
+
+# Kolada (RKA's open municipal key figures) for kolada_sync. With KOLADA_OFFLINE_DIR the
+# answers are read from files laid out as the API's URL paths below the base (the demo's snapshot).
+KOLADA_BASE_URL = os.environ.get("KOLADA_BASE_URL", "https://api.kolada.se/v3")
+KOLADA_MUNICIPALITY = os.environ.get("KOLADA_MUNICIPALITY", "0581")
+KOLADA_OFFLINE_DIR = os.environ.get("KOLADA_OFFLINE_DIR", "")
+KOLADA_TIMEOUT_SECONDS = float(os.environ.get("KOLADA_TIMEOUT_SECONDS", "20"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
@@ -292,11 +320,18 @@ if OIDC_ENABLED:
             "token, userinfo and JWKS endpoints."
         )
 
+# --- Health: /healthz checks and the answer during a database outage (vision/outage.py) ---
+OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "30"))
+
 # --- Lock-out after repeated failed sign-ins (django-axes) ---
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-# Each parameter on its own: an account is locked wherever the attempts come
-# from, and an address is locked whichever accounts it tries.
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# An account is locked for the address its failures came from, never everywhere:
+# otherwise anyone could lock the administrator out by guessing wrong on purpose.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And an address trying many accounts is locked for all of them, at a higher threshold
+# (vision/lockout.py; offices behind one NAT address share it).
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "vision.lockout.AccountAndAddressHandler"
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "vision.auth.lockout_response"
@@ -326,3 +361,23 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- E-mail (follow-up reminders): SMTP from the environment; the console in development ---
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "vision@norrkoping.se")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+# Days before a round's due date when the editors of units with unassessed goals are reminded
+# (and once more on the day after it); comma-separated.
+FOLLOWUP_REMINDER_DAYS = [int(day) for day in env_list("FOLLOWUP_REMINDER_DAYS") or ["7", "1"]]
+# The address links in e-mails start with (a command has no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")

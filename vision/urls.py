@@ -6,7 +6,7 @@ from vision import auth, views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/", include(auth.i18n_urlpatterns)),
     path("accounts/login/", auth.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("oidc/", include(auth.oidc_urlpatterns)),
@@ -16,7 +16,12 @@ urlpatterns = [
     path("files/", include("dialogue.pages.media_urls")),
     path("dialogue/", include("dialogue.pages.urls")),
     path("api/dialogue/", include("dialogue.api.urls")),
+    path("api/indicators/", include("goals.followup.api.urls")),
+    path("api/followup/", include("goals.followup.api.round_urls")),
     path("api/", include("goals.api.urls")),
     path("accessibility/", views.accessibility, name="accessibility"),
+    # Always routed; answers 404 while settings.PUBLIC_SITE is off (goals/public/http.py).
+    path("public/", include("goals.public.urls")),
+    path("", include("goals.followup.pages.urls")),
     path("", include("goals.pages.urls")),
 ]

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy
 from goals import permissions
 from goals.exchange import formats as exchange
 from goals.services import goals_import
-from vision.admin_refusals import REFUSALS, message_of
+from vision.actors import NotAllowed
+from vision.admin_refusals import REFUSALS, message_of, refused_page
 from vision.models import MandatePeriod
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -97,8 +98,10 @@ class GoalExchangeAdminMixin:
         return self._exchange_page(request, "admin/goals/goal/exchange_export.html", _("Export goals"), form)
 
     def import_view(self, request):
-        if not self.can_import_goals(request):
-            raise PermissionDenied
+        try:
+            permissions.check_may_import(request.user)
+        except NotAllowed as refusal:
+            return refused_page(self, request, _("Import goals"), str(refusal))
         form = ImportForm(request.POST or None, request.FILES or None)
         context = {}
         if request.method == "POST" and form.is_valid():

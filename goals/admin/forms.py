@@ -1,9 +1,20 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from treebeard.forms import MoveNodeForm, TreeNodeChoiceField
 
 from goals import rules, services
-from goals.models import Goal, GoalLevel
+from goals.admin.choosing import GoalSearchSelect, period_span
+from goals.models import Goal
+
+# "Last child of" first: a new goal usually goes below its siblings, under a parent.
+POSITIONS = [
+    ("last-child", gettext_lazy("Last child of")),
+    ("first-child", gettext_lazy("First child of")),
+    ("left", gettext_lazy("Before")),
+    ("right", gettext_lazy("After")),
+]
 
 
 class ParentField(TreeNodeChoiceField):
@@ -36,6 +47,7 @@ class GoalAdminForm(MoveNodeForm):
         label=MoveNodeForm.base_fields["treebeard_ref_node"].label,
         empty_label=MoveNodeForm.base_fields["treebeard_ref_node"].empty_label,
         queryset=Goal.objects.none(),
+        widget=GoalSearchSelect("admin:goals_goal_parents"),
     )
 
     class Meta:
@@ -44,26 +56,21 @@ class GoalAdminForm(MoveNodeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["treebeard_position"].choices = POSITIONS
+        if not self.instance.pk:
+            self.fields["treebeard_position"].initial = "last-child"
         if self.instance.pk:
+            # The search leaves out the goal's own branch.
+            self.fields["treebeard_ref_node"].widget.attrs["data-goal"] = self.instance.pk
             self.fields["loaded_version"].initial = self.instance.version
             self.fields["loaded_position"].initial = _position_key(
                 self.initial.get("treebeard_position"), self.initial.get("treebeard_ref_node")
             )
 
     def _set_ref_model_queryset(self, opts, instance):
-        # Activities never take children, and a list of every goal would not
-        # fit a page at 100,000 goals; offer active goals that can be parents.
-        queryset = Goal.objects.active().exclude(level=GoalLevel.ACTIVITY)
-        if instance is not None and instance.pk:
-            # The branch is read where the goal is stored now, in the request that
-            # validates the form, not from the instance it was built with: a
-            # concurrent move may have shifted it.
-            stored = Goal.objects.filter(pk=instance.pk).only("path", "depth").first()
-            if stored is not None:
-                queryset = queryset.not_descendant_of(stored, inclusive=True)
-            if instance.period_id:
-                queryset = queryset.valid_in(instance.period)
-        self.fields["treebeard_ref_node"].queryset = queryset
+        # The widget searches on the server (goals.admin.choosing) and the field
+        # accepts any goal for the rules to judge: no queryset of every goal.
+        self.fields["treebeard_ref_node"].queryset = Goal.objects.none()
 
     def tree_target(self) -> tuple[Goal | None, str]:
         return self.cleaned_data.get("treebeard_ref_node"), self.cleaned_data.get("treebeard_position")
@@ -105,13 +112,37 @@ class GoalAdminForm(MoveNodeForm):
         try:
             rules.check_placement(self.instance, parent)
         except ValidationError as error:
-            # Beside the parent chosen, where the user changes it.
-            self.add_error("treebeard_ref_node", error)
+            self.add_error(*self._placement_error(error, parent))
             return
         try:
             rules.check_children_fit(self.instance)
         except ValidationError as error:
-            self.add_error(None, error)
+            self.add_error(None if hasattr(error, "error_dict") else self._validity_field(), error)
+
+    def _validity_field(self) -> str:
+        """The period field the user changed, where an error about the periods belongs."""
+        changed = [name for name in ("until_period", "period") if name in self.changed_data]
+        return changed[0] if changed else "period"
+
+    def _placement_error(self, error: ValidationError, parent) -> tuple[str, ValidationError]:
+        """Where a placement error belongs and how it reads: beside what the user changed, naming the periods."""
+        code = getattr(error, "code", None)
+        if code == "parent_other_period" and parent is not None:
+            error = ValidationError(
+                _(
+                    "The parent goal “%(parent)s” is valid in %(parent_periods)s, but this goal in "
+                    "%(periods)s: choose a parent valid in %(periods)s, or change the periods."
+                )
+                % {
+                    "parent": parent.title,
+                    "parent_periods": period_span(parent),
+                    "periods": period_span(self.instance),
+                },
+                code=code,
+            )
+        if self.instance.pk and not self.tree_changed() and code == "parent_other_period":
+            return self._validity_field(), error
+        return "treebeard_ref_node", error
 
     def save(self, commit=True):
         # The admin calls the services with tree_target(); MoveNodeForm.save

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -11,59 +12,41 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import is_historic
 from treebeard.admin import TreeAdmin
 
-from goals import permissions, rules, services
+from goals import permissions, services
+from goals.admin import choosing
 from goals.admin.exchange import GoalExchangeAdminMixin
+from goals.admin.filters import ValidInPeriodFilter
 from goals.admin.forms import GoalAdminForm
 from goals.admin.links import GoalLinkInline, link_formset_save
 from goals.admin.revert import GoalRevertMixin
 from goals.models import Goal, GoalLink
 from vision.actors import NotAllowed
-from vision.admin_refusals import REFUSALS, message_of, shows_refusals
-from vision.history_admin import HistoryAdmin
+from vision.admin_display import UnitKindFilter, yes_no_icon
+from vision.admin_refusals import REFUSALS, message_of, refused_page, shows_refusals
+from vision.history_admin import HistoryAdmin, is_id, require_number
 from vision.models import MandatePeriod, Unit
 
 
 class EditorGoalAdminForm(GoalAdminForm):
-    """The goal form for a unit editor: own units as owners, allowed parents only, as a child.
+    """The goal form for a unit editor: own units as owners, the levels they may write, as a child.
 
-    The parent field validates against every goal so that a crafted choice
-    reaches the rules and is refused with a reason, not "Select a valid choice".
+    The parent search offers the parents the editor may use in every period
+    (goals.admin.choosing.parent_search); a crafted choice reaches the rights
+    and rules and is refused with a reason beside the field.
     """
 
     user = None  # set by GoalAdmin.get_form
-    period_hint = None
 
     def _get_initial(self, instance):
         return {"treebeard_ref_node": Goal.objects.get_parent(instance), "treebeard_position": "last-child"}
 
-    def _set_ref_model_queryset(self, opts, instance):
-        field = self.fields["treebeard_ref_node"]
-        goal = instance if instance is not None else Goal()
-        period = goal.period if goal.period_id else self.period_hint
-        offered = permissions.parent_choices(self.user, goal, period)
-        if not goal.level:
-            # A new goal has no level yet: offer the parents of the levels the editor may write.
-            fitting = set().union(
-                *(rules.parent_levels(level) for level in permissions.writable_levels(self.user))
-            )
-            offered = [parent for parent in offered if parent.level in fitting]
-        current = Goal.objects.get_parent(goal) if goal.pk else None
-        if current is not None and current not in offered:
-            # Placed there by an administrator: saving other changes must not move it.
-            offered.insert(0, Goal.objects.select_related("owner").get(pk=current.pk))
-        field.choices = [("", "---------")] + [
-            (
-                parent.pk,
-                format_html(
-                    "{}{} ({})", "\u00a0" * 4 * (parent.depth - 1), parent.title, parent.owner or "–"
-                ),
-            )
-            for parent in offered
-        ]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["treebeard_position"].choices = [("last-child", _("Child of"))]
+        # An editor always adds and moves a goal as a child: no choice to make, so no field to show.
+        position = self.fields["treebeard_position"]
+        position.choices = [("last-child", _("Last child of"))]
+        position.widget = forms.HiddenInput()
+        position.initial = "last-child"
         self.fields["treebeard_ref_node"].label = _("Parent goal")
         level = self.fields["level"]
         offered = set(permissions.writable_levels(self.user))
@@ -84,17 +67,34 @@ class EditorGoalAdminForm(GoalAdminForm):
         super()._post_clean()
         if self.errors or "treebeard_position" not in self.cleaned_data:
             return
-        # The services check the same again when saving; here the editor gets the refusal on the form.
-        try:
-            if self.instance.pk:
-                permissions.check_may_change(
-                    self.user, Goal.objects.select_related("owner").get(pk=self.instance.pk)
+        # The services check the same again when saving; here the editor gets the refusal beside the field.
+        placing = not self.instance.pk or self.tree_changed()
+        checks = [(None, lambda: self._check_stored())]
+        checks.append(("owner", lambda: permissions.check_owner_allowed(self.user, self.instance.owner)))
+        checks.append(
+            ("level", lambda: permissions.check_may_write(self.user, self.instance, None, placing=False))
+        )
+        if placing:
+            checks.append(
+                (
+                    "treebeard_ref_node",
+                    lambda: permissions.check_placement_allowed(
+                        self.user, self.instance, self.prospective_parent()
+                    ),
                 )
-            placing = not self.instance.pk or self.tree_changed()
-            parent = self.prospective_parent() if placing else None
-            permissions.check_may_write(self.user, self.instance, parent, placing=placing)
-        except NotAllowed as refusal:
-            self.add_error(None, str(refusal))
+            )
+        for field, check in checks:
+            try:
+                check()
+            except NotAllowed as refusal:
+                self.add_error(field, str(refusal))
+                return
+
+    def _check_stored(self):
+        if self.instance.pk:
+            permissions.check_may_change(
+                self.user, Goal.objects.select_related("owner").get(pk=self.instance.pk)
+            )
 
 
 @admin.register(Goal)
@@ -102,8 +102,15 @@ class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin
     form = GoalAdminForm
     object_history_template = "admin/goals/goal/history.html"
     inlines = [GoalLinkInline]
-    list_display = ["title", "level", "owner", "period", "until_period", "status", "needs_relinking"]
-    list_filter = ["period", "level", "status", "needs_relinking", "owner__kind", "owner"]
+    list_display = ["title", "level", "owner", "periods", "status", "relinking"]
+    list_filter = [
+        ValidInPeriodFilter,
+        "level",
+        "status",
+        "needs_relinking",
+        ("owner__kind", UnitKindFilter),
+        "owner",
+    ]
     search_fields = ["title", "case_number"]
     list_select_related = ["owner", "period", "until_period"]
     readonly_fields = ["predecessor_link", "external_id"]
@@ -126,13 +133,25 @@ class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin
             return "–"
         return f"{goal.predecessor.title} ({goal.predecessor.period})"
 
+    @admin.display(description=gettext_lazy("periods"), ordering="period__start")
+    def periods(self, goal):
+        return choosing.period_span(goal)
+
+    @admin.display(description=gettext_lazy("re-link"), ordering="needs_relinking")
+    def relinking(self, goal):
+        return yes_no_icon(goal.needs_relinking)
+
     def get_queryset(self, request):
         return permissions.editable_goals(request.user, super().get_queryset(request))
 
     def is_filtered(self, request) -> bool:
         # An editor's goals sit deep in the tree, below goals they cannot open:
         # they get the flat list of their own goals, not the tree from its roots.
-        return not request.user.is_superuser or super().is_filtered(request)
+        if not request.user.is_superuser or request.GET.get(SEARCH_VAR):
+            return True
+        # The period keeps the tree: it is read one period at a time.
+        ignored = {*IGNORED_PARAMS, PAGE_VAR, SEARCH_VAR, ValidInPeriodFilter.parameter_name}
+        return any(param not in ignored for param in request.GET)
 
     # simple-history asks these about historical copies too; the right is the goal's as it is now.
     def has_change_permission(self, request, obj=None):
@@ -156,19 +175,49 @@ class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin
     def get_form(self, request, obj=None, change=False, **kwargs):
         if not request.user.is_superuser:
             # Made per request: the admin instantiates the form itself, without our arguments.
-            kwargs["form"] = type(
-                "EditorGoalAdminForm",
-                (EditorGoalAdminForm,),
-                {"user": request.user, "period_hint": _period_hint(request)},
-            )
+            kwargs["form"] = type("EditorGoalAdminForm", (EditorGoalAdminForm,), {"user": request.user})
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def get_search_results(self, request, queryset, search_term):
-        if _is_link_target_autocomplete(request):
-            # An editor links their goals to other units' goals too; the link
-            # rules, not ownership, decide which targets are acceptable.
-            queryset = Goal.objects.active().with_context()
-        return super().get_search_results(request, queryset, search_term)
+    def parents_view(self, request):
+        """The parent search of the goal form: one page of the goals that fit, labelled with their period."""
+        if not self.has_view_or_change_permission(request) and not self.has_add_permission(request):
+            raise PermissionDenied
+        return choosing.search_response(
+            choosing.parent_search(request.user, request.GET), request.GET.get("page")
+        )
+
+    def link_targets_view(self, request):
+        """The search for the goals a contribution link points at."""
+        if not self.has_view_or_change_permission(request) and not self.has_add_permission(request):
+            raise PermissionDenied
+        return choosing.search_response(
+            choosing.link_target_search(request.user, request.GET), request.GET.get("page")
+        )
+
+    def children_view(self, request, parent_id):
+        """treebeard's expansion of a row; 404 for an id no goal can have (``abc`` was a 500)."""
+        require_number(parent_id)
+        return super().children_view(request, parent_id)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """Another unit's goal exists: say whose it is and where to read it, not that it does not exist."""
+        goal = Goal.objects.select_related("owner").filter(pk=object_id).first() if is_id(object_id) else None
+        if goal is None:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        self.message_user(
+            request,
+            format_html(
+                _(
+                    "You may not edit “{goal}”: it belongs to {unit}, and only its editors and administrators "
+                    'change it. <a href="{url}">Read the goal</a> or choose one of your own goals below.'
+                ),
+                goal=goal.title,
+                unit=goal.owner or _("no unit"),
+                url=goal.get_absolute_url(),
+            ),
+            messages.WARNING,
+        )
+        return HttpResponseRedirect(reverse("admin:goals_goal_changelist"))
 
     def save_model(self, request, obj, form, change):
         parent_or_ref, position = form.tree_target()
@@ -248,6 +297,7 @@ class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin
     def move_node(self, request):
         """Drag and drop in the tree, through the same service and rules as the form."""
         if not self.has_change_permission(request):
+            messages.error(request, _("You may not move goals."))
             raise PermissionDenied
 
         class MoveForm(forms.Form):
@@ -270,25 +320,41 @@ class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin
             # The script reloads the page on an error status, showing this message.
             messages.error(request, message_of(refusal))
             return HttpResponseBadRequest(message_of(refusal))
-        messages.info(request, _("Moved “%(goal)s”.") % {"goal": node.title})
+        node = Goal.objects.with_context().get(pk=node.pk)
+        messages.success(
+            request,
+            _("Moved “%(goal)s” under “%(parent)s” (%(periods)s).")
+            % {
+                "goal": node.title,
+                "parent": Goal.objects.get_parent(node) or "–",
+                "periods": choosing.period_span(node),
+            },
+        )
         return HttpResponse("OK")
 
     def get_urls(self):
-        carry_over = path(
-            "carry-over/",
-            self.admin_site.admin_view(self.carry_over_view),
-            name="goals_goal_carry_over",
-        )
-        return [carry_over, *super().get_urls()]
+        view = self.admin_site.admin_view
+        own = [
+            path("carry-over/", view(self.carry_over_view), name="goals_goal_carry_over"),
+            path("parents/", view(self.parents_view), name="goals_goal_parents"),
+            path("link-targets/", view(self.link_targets_view), name="goals_goal_link_targets"),
+        ]
+        return [*own, *super().get_urls()]
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_carry_over": permissions.can_carry_over(request.user)}
+        extra_context = {
+            **(extra_context or {}),
+            "can_carry_over": permissions.can_carry_over(request.user),
+            "tree_texts": tree_texts(),
+        }
         return super().changelist_view(request, extra_context)
 
     def carry_over_view(self, request):
         """Carry a period over: the form, then the plan (a dry run), then the real run on confirmation."""
-        if not permissions.can_carry_over(request.user):
-            raise PermissionDenied
+        try:
+            permissions.check_may_carry_over(request.user)
+        except NotAllowed as refusal:
+            return refused_page(self, request, _("Carry goals over to the next period"), str(refusal))
         form = CarryOverForm(request.POST or None)
         plan = None
         if request.method == "POST" and form.is_valid():
@@ -303,7 +369,8 @@ class GoalAdmin(GoalExchangeAdminMixin, GoalRevertMixin, HistoryAdmin, TreeAdmin
                     result = services.period_carry_over(**arguments, dry_run=False)
                     self.message_user(request, carry_over_summary(result), messages.SUCCESS)
                     return HttpResponseRedirect(
-                        reverse("admin:goals_goal_changelist") + f"?period__id__exact={result.target.pk}"
+                        reverse("admin:goals_goal_changelist")
+                        + f"?{ValidInPeriodFilter.parameter_name}={result.target.pk}"
                     )
                 plan = services.period_carry_over(**arguments, dry_run=True)
             except REFUSALS as refusal:
@@ -344,23 +411,16 @@ def carry_over_summary(result: services.CarryOverResult) -> str:
     }
 
 
-def _period_hint(request) -> MandatePeriod | None:
-    """The period a new goal will belong to, for offering parents before it has one."""
-    period_id = request.GET.get("period") or request.POST.get("period")
-    if period_id and str(period_id).isdigit():
-        found = MandatePeriod.objects.filter(pk=period_id).first()
-        if found:
-            return found
-    return MandatePeriod.objects.current_first().first()
-
-
-def _is_link_target_autocomplete(request) -> bool:
-    return (
-        request.path.endswith("/autocomplete/")
-        and request.GET.get("app_label") == "goals"
-        and request.GET.get("model_name") == "goallink"
-        and request.GET.get("field_name") == "target"
-    )
+def tree_texts() -> dict[str, str]:
+    """What the tree's script says, in the page's language (treebeard's own strings have no Swedish)."""
+    return {
+        "show": _("Show the sub-goals of “%(title)s”"),
+        "hide": _("Hide the sub-goals of “%(title)s”"),
+        "child": _("As a sub-goal"),
+        "sibling": _("Before, at the same level"),
+        "abort": _("Cancel the move"),
+        "drag": _("Drag to move the goal"),
+    }
 
 
 def current_goal(obj):

@@ -11,19 +11,29 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from goals import services
+from goals.admin.choosing import GoalSearchSelect, goal_label
 from goals.models import GoalLink
 from vision.actors import is_administrator
 from vision.admin_refusals import shows_refusals
 from vision.history_admin import HistoryAdmin
 
 
+def goal_search_widgets(db_field, kwargs) -> None:
+    """Goals are chosen by searching, with their level, period and owner in each label."""
+    if db_field.name in {"source", "target"}:
+        kwargs["widget"] = GoalSearchSelect("admin:goals_goal_link_targets")
+
+
 class GoalLinkInline(admin.TabularInline):
     model = GoalLink
     fk_name = "source"
     extra = 0
-    autocomplete_fields = ["target"]
-    verbose_name = gettext_lazy("contributes to")
+    verbose_name = gettext_lazy("further goal it contributes to")
     verbose_name_plural = gettext_lazy("also contributes to (besides its parent)")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        goal_search_widgets(db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def link_formset_save(*, by, formset) -> None:
@@ -65,10 +75,28 @@ def link_save(*, by, link: GoalLink) -> GoalLink:
 
 @admin.register(GoalLink)
 class GoalLinkAdmin(HistoryAdmin):
-    list_display = ["source", "target"]
+    list_display = ["source_goal", "target_goal"]
     search_fields = ["source__title", "target__title"]
-    autocomplete_fields = ["source", "target"]
-    list_select_related = ["source", "target"]
+    list_select_related = [
+        "source__owner",
+        "source__period",
+        "source__until_period",
+        "target__owner",
+        "target__period",
+        "target__until_period",
+    ]
+
+    @admin.display(description=gettext_lazy("goal"), ordering="source__title")
+    def source_goal(self, link):
+        return goal_label(link.source)
+
+    @admin.display(description=gettext_lazy("contributes to"), ordering="target__title")
+    def target_goal(self, link):
+        return goal_label(link.target)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        goal_search_widgets(db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # Editors add and remove links on their own goals' pages (the inline);
     # this free-standing list could reach any unit's goals.

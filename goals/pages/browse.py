@@ -1,19 +1,26 @@
 """The browsing pages: start page, goal, unit and search."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from goals import cache as goal_cache
+from goals import permissions
 from goals import search as goal_search
 from goals.history import history_of
 from goals.models import Goal, GoalLevel
 from goals.pages.listing import PAGE_SIZE, with_chains
-from goals.pages.selection import any_period, query_without_page, selected_period, selected_status
+from goals.pages.rollup import contributing_units, shows_rollup
+from goals.pages.selection import existing_id, query_without_page, selected_period, selected_status
 from goals.paths import parent_path
 from vision.models import MandatePeriod, Unit
+from vision.search_sources import search_other_sources
 
 SEARCH_PAGE_SIZE = 20
+ALL_PERIODS = "all"
 
 
 def home(request):
@@ -25,6 +32,7 @@ def home(request):
         "areas": SimpleLazyObject(lambda: home_areas(period)),
         "home_version": goal_cache.period_version(period.pk if period else None),
         "cache_seconds": goal_cache.cache_seconds(),
+        "public_site": settings.PUBLIC_SITE,
     }
     return render(request, "goals/home.html", context)
 
@@ -45,13 +53,20 @@ def goal_detail(request, pk):
         Goal.objects.select_related(
             "owner", "period", "until_period", "predecessor__period", "successor__period"
         ),
-        pk=pk,
+        pk=existing_id(pk),
     )
     lazy = SimpleLazyObject  # read only when the cached page body (goals/cache.py) is missing
+    children = lazy(
+        lambda: Paginator(children_current_first(goal), PAGE_SIZE).get_page(request.GET.get("page"))
+    )
     context = {
         "goal": goal,
         "ancestors": lazy(lambda: Goal.objects.ancestors_of_each([goal])[goal.path]),
-        "children": lazy(lambda: list(Goal.objects.child_of(goal).with_context())),
+        "children": children,
+        "children_page_number": request.GET.get("page", ""),
+        "query": "",
+        "rollup": lazy(lambda: contributing_units(goal) if shows_rollup(goal) else None),
+        "edit_url": _edit_url(request.user, goal),
         "contributes_to": lazy(lambda: list(Goal.objects.filter(incoming_links__source=goal).with_context())),
         "contributors": lazy(lambda: list(Goal.objects.filter(outgoing_links__target=goal).with_context())),
         "successor": getattr(goal, "successor", None),
@@ -60,6 +75,24 @@ def goal_detail(request, pk):
         "cache_seconds": goal_cache.cache_seconds(),
     }
     return render(request, "goals/detail.html", context)
+
+
+def children_current_first(goal: Goal):
+    """A goal's sub-goals grouped by period: the current period first, then the others newest first."""
+    return (
+        Goal.objects.child_of(goal)
+        .with_context()
+        .order_by(
+            F("period__is_current").desc(nulls_last=True), F("period__start").desc(nulls_last=True), "path"
+        )
+    )
+
+
+def _edit_url(user, goal: Goal) -> str:
+    """The admin's change form for a goal the user may edit (the admin is for staff only), else ""."""
+    if not (user.is_staff and permissions.can_edit_goal(user, goal)):
+        return ""
+    return reverse("admin:goals_goal_change", args=[goal.pk])
 
 
 def unit_detail(request, slug):
@@ -92,18 +125,31 @@ def unit_detail(request, slug):
 
 def search(request):
     text = request.GET.get("q", "").strip()
-    period = selected_period(request, default=any_period)
+    slug = request.GET.get("period", "")
     level = request.GET.get("level", "")
     if level not in GoalLevel.values:
         level = ""
+    # The current period unless the searcher chose another, or every period ("all").
+    periods = MandatePeriod.objects.current_first()
+    if slug == ALL_PERIODS:
+        period = None
+    elif slug:
+        period = periods.filter(slug=slug).first()
+    else:
+        period = periods.first()
     context = {
         "q": text,
         "period": period,
+        "all_periods": ALL_PERIODS,
         "level": level,
         "periods": MandatePeriod.objects.all(),
         "levels": GoalLevel.choices,
         "full_text": goal_search.uses_full_text(),
     }
+    if slug and slug != ALL_PERIODS and period is None:
+        # A stale bookmark or a mistyped address: say so, and offer the choice, rather than a bare 404.
+        context.update(unknown_period=slug, q=text)
+        return render(request, "goals/search.html", context, status=404)
     if text:
         goals = goal_search.with_headlines(goal_search.goals_matching(text, period=period, level=level), text)
         # count() leaves the headlines out; only the page's rows get them.
@@ -112,6 +158,7 @@ def search(request):
             page=page,
             hits=goal_search.hits(page.object_list, text),
             units=list(goal_search.units_matching(text)[:10]),
+            other_results=search_other_sources(text),
             query=query_without_page(request),
         )
     return render(request, "goals/search.html", context)

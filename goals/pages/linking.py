@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from goals import permissions, services
 from goals.exchange.cells import neutralised
 from goals.models import Goal
-from goals.pages.selection import selected_period
+from goals.pages.selection import existing_id, selected_period
 from goals.paths import parent_path
 from goals.reports import periods as period_reports
 from vision.actors import NotAllowed
@@ -95,7 +95,7 @@ def relink_goal(request, pk):
         permissions.editable_goals(request.user).select_related(
             "owner", "period", "until_period", "predecessor"
         ),
-        pk=pk,
+        pk=existing_id(pk),
     )
     error = None
     if request.method == "POST":
@@ -108,7 +108,8 @@ def relink_goal(request, pk):
             else:
                 raw = request.POST.get("parent", "")
                 parents = Goal.objects.select_related("owner", "period", "until_period")
-                parent = parents.filter(pk=raw).first() if raw.isdigit() else None
+                # Bounded before the query: 4400 digits exceed int()'s limit (a 500).
+                parent = parents.filter(pk=raw).first() if raw.isdigit() and len(raw) <= 19 else None
                 if parent is None:
                     raise ValidationError(_("Choose the goal to link it to."), code="no_parent")
                 services.goal_move(goal=goal, target=parent, position="last-child", by=request.user)

@@ -7,23 +7,33 @@ upper levels, and each expansion reads one node's children with their counts.
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Subquery
+from django.db.models import F, Q, Subquery, Window
+from django.db.models.functions import Length, RowNumber, Substr
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from goals import cache as goal_cache
 from goals.models import Goal, GoalLevel
 from goals.pages.listing import PAGE_SIZE, with_chains
-from goals.pages.selection import query_without_page, selected_ids, selected_period, selected_status
+from goals.pages.selection import (
+    existing_id,
+    query_without_page,
+    selected_ids,
+    selected_period,
+    selected_status,
+)
 from goals.paths import ancestor_paths, parent_path
 from vision.models import MandatePeriod, Unit
 
+CHILDREN_SHOWN = PAGE_SIZE  # per parent; the goal's own page lists the rest, page by page
 FIRST_RENDER_DEPTH = 3  # vision, goal areas and council goals
 OPEN_DEPTH = 2  # the vision and the goal areas start open
 
@@ -33,6 +43,7 @@ class Node:
     goal: Goal
     below: int = 0
     is_open: bool = False
+    more: bool = False  # more children than the tree shows
     children: list["Node"] = field(default_factory=list)
 
 
@@ -78,37 +89,76 @@ def goal_tree(request):
 
 
 def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set[int]) -> list[Node]:
-    """The upper levels, plus the branches down to explicitly opened goals."""
+    """The upper levels, plus the branches down to explicitly opened goals.
+
+    Each parent shows its first CHILDREN_SHOWN children (a goal with thousands of
+    sub-goals links to its own page for the rest), and how many goals lie below
+    is counted only for the goals shown.
+    """
     in_period = Goal.objects.valid_in(period).with_status(status)
-    upper = list(in_period.filter(depth__lte=FIRST_RENDER_DEPTH).with_context())
-    deep_counts = in_period.filter(depth__gt=FIRST_RENDER_DEPTH).count_by_prefix(
-        FIRST_RENDER_DEPTH * Goal.steplen
-    )
-    nodes = {goal.path: Node(goal, below=deep_counts.get(goal.path, 0)) for goal in upper}
+    upper = list(first_children_of_each(in_period.filter(depth__lte=FIRST_RENDER_DEPTH)).with_context())
+    nodes = {goal.path: Node(goal) for goal in upper}
     open_paths: set[str] = set()
     if opened:
         for target in in_period.filter(pk__in=opened).only("path", "depth"):
             open_paths.update(ancestor_paths(target.path, inclusive=True))
         parents = [_stand_in(path) for path in open_paths if len(path) >= FIRST_RENDER_DEPTH * Goal.steplen]
         if parents:
-            counts = in_period.count_below_children_of(parents)
-            deep = in_period.children_of_any(parents).with_context()
-            nodes.update((goal.path, Node(goal, below=counts.get(goal.path, 0))) for goal in deep)
+            deep = first_children_of_each(in_period.children_of_any(parents)).with_context()
+            nodes.update((goal.path, Node(goal)) for goal in deep)
+    overflowing = {parent_path(path) for path, node in nodes.items() if node.goal.place > CHILDREN_SHOWN}
+    shown = {path: node for path, node in nodes.items() if node.goal.place <= CHILDREN_SHOWN}
+    counts = counts_below(in_period, [node.goal for node in shown.values()])
     roots = []
-    for path in sorted(nodes, reverse=True):
-        node = nodes[path]
+    for path in sorted(shown, reverse=True):
+        node = shown[path]
         goal = node.goal
+        node.below = counts.get(path, 0)
+        node.more = path in overflowing
         node.is_open = goal.pk not in closed and (goal.depth <= OPEN_DEPTH or path in open_paths)
         node.children.reverse()
-        parent = nodes.get(parent_path(path))
+        parent = shown.get(parent_path(path))
         if parent is None:
             roots.append(node)
-            continue
-        parent.children.append(node)
-        if goal.depth <= FIRST_RENDER_DEPTH:
-            parent.below += 1 + node.below
+        else:
+            parent.children.append(node)
     roots.reverse()
     return [root for root in roots if root.goal.depth == 1]
+
+
+def first_children_of_each(goals):
+    """Of these goals, the first CHILDREN_SHOWN + 1 under each parent, each with its ``place`` there.
+
+    One window over each parent's children: the database numbers them, the page
+    reads only as many as it shows (plus one, to know that more exist).
+    """
+    siblings = Window(RowNumber(), partition_by=[parent_path_of("path")], order_by=F("path").asc())
+    return goals.annotate(place=siblings).filter(place__lte=CHILDREN_SHOWN + 1)
+
+
+def parent_path_of(field: str):
+    return Substr(field, 1, Length(field) - Goal.steplen)
+
+
+def counts_below(in_period, goals: list[Goal]) -> dict[str, int]:
+    """How many of ``in_period``'s goals lie below each of ``goals``, keyed by path, in one query.
+
+    One grouped count per depth among the goals, joined by UNION ALL; each reads
+    only the branches of the goals asked about.
+    """
+    by_depth: dict[int, list[Goal]] = {}
+    for goal in goals:
+        by_depth.setdefault(goal.depth, []).append(goal)
+    grouped = []
+    for depth, group in sorted(by_depth.items()):
+        within = Q(pk__in=[])
+        for goal in group:
+            within |= in_period.subtree_q(goal.path)
+        grouped.append(in_period.filter(within, depth__gt=depth).prefix_counts(depth * Goal.steplen))
+    if not grouped:
+        return {}
+    rows = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
+    return {row["prefix"]: row["n"] for row in rows}
 
 
 def _stand_in(path: str, pk: int | None = None) -> Goal:
@@ -136,6 +186,8 @@ def tree_rows(roots: list[Node]) -> list[Row]:
         if nests:
             for child in node.children:
                 walk(child)
+            if node.more:
+                rows[-1].closing += more_item(node.goal)
             rows[-1].closing += "</ul></li>"
 
     for root in roots:
@@ -143,6 +195,13 @@ def tree_rows(roots: list[Node]) -> list[Row]:
     for row in rows:
         row.closing = mark_safe(row.closing)
     return rows
+
+
+def more_item(parent: Goal) -> str:
+    """The list item leading to the rest of ``parent``'s children, on the goal's own page."""
+    url = reverse("goals:goal-detail", args=[parent.pk]) + "?page=2#children-h"
+    label = _("More sub-goals of “%(goal)s” on its own page") % {"goal": parent.title}
+    return format_html('<li class="node more"><a href="{}">{}</a></li>', url, label)
 
 
 def below_label(count: int) -> str:
@@ -155,14 +214,17 @@ def below_label(count: int) -> str:
 def goal_children(request, pk):
     """The children of one goal, for htmx to put in place; a plain request gets the tree page.
 
-    Three queries: the period together with the goal's path, the children,
-    and how many goals sit below each child.
+    Three queries: the period together with the goal's path, the first children
+    (a link leads to the rest), and how many goals sit below each of them.
     """
     status = selected_status(request)
     slug = request.GET.get("period")
     # selected_period's choice, read together with the goal's path in one query.
     periods = MandatePeriod.objects.filter(slug=slug) if slug else MandatePeriod.objects.current_first()
-    period = periods.annotate(goal_path=Subquery(Goal.objects.filter(pk=pk).values("path")[:1])).first()
+    goal = Goal.objects.filter(pk=existing_id(pk))
+    period = periods.annotate(
+        goal_path=Subquery(goal.values("path")[:1]), goal_title=Subquery(goal.values("title")[:1])
+    ).first()
     if period is None or period.goal_path is None:
         raise Http404
     if not request.headers.get("HX-Request"):
@@ -170,7 +232,12 @@ def goal_children(request, pk):
         return redirect(f"{reverse('goals:goal-tree')}?{query}#g{pk}")
     parent = _stand_in(period.goal_path, pk=pk)
     in_period = Goal.objects.valid_in(period).with_status(status)
-    children = list(in_period.children_of_any([parent]).with_context())
-    counts = in_period.count_below_children_of([parent]) if children else {}
+    children = list(in_period.children_of_any([parent]).with_context()[: CHILDREN_SHOWN + 1])
+    more = len(children) > CHILDREN_SHOWN
+    children = children[:CHILDREN_SHOWN]
+    counts = counts_below(in_period, children)
     nodes = [Node(goal, below=counts.get(goal.path, 0)) for goal in children]
-    return render(request, "goals/_nodes.html", {"rows": tree_rows(nodes)})
+    rows = tree_rows(nodes)
+    if more:
+        rows[-1].closing = mark_safe(rows[-1].closing + more_item(Goal(pk=pk, title=period.goal_title)))
+    return render(request, "goals/_nodes.html", {"rows": rows})

@@ -47,3 +47,21 @@
     }
   });
 })();
+
+/* The header's menu on a phone: with JavaScript the menu folds behind one button
+   (CSS shows the button only on a narrow screen); without it the menu stays open. */
+(function () {
+  "use strict";
+  var toggle = document.querySelector(".menu-toggle");
+  var menu = document.getElementById("site-menu");
+  if (!toggle || !menu) {
+    return;
+  }
+  toggle.hidden = false;
+  toggle.closest(".site-header").classList.add("menu-folds");
+  toggle.addEventListener("click", function () {
+    var open = toggle.getAttribute("aria-expanded") !== "true";
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menu.classList.toggle("open", open);
+  });
+})();

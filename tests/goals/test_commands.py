@@ -10,7 +10,7 @@ from vision.models import MandatePeriod, Unit, UnitMembership
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", "--password", "demo", verbosity=0)
+    call_command("load_demo", "--password", "test-losen-1", verbosity=0)
 
 
 def test_load_demo_builds_the_norrkoping_structure(demo):
@@ -56,13 +56,13 @@ def test_load_demo_carries_goals_into_the_next_period_with_lineage(demo):
 
 def test_load_demo_is_idempotent(demo):
     counts = (Goal.objects.count(), Unit.objects.count(), get_user_model().objects.count())
-    call_command("load_demo", "--password", "demo", verbosity=0)
+    call_command("load_demo", "--password", "test-losen-1", verbosity=0)
     assert (Goal.objects.count(), Unit.objects.count(), get_user_model().objects.count()) == counts
 
 
 def test_load_demo_creates_accounts_with_roles(demo, client):
     admin = get_user_model().objects.get(username="admin")
-    assert admin.is_superuser and admin.check_password("demo")
+    assert admin.is_superuser and admin.check_password("test-losen-1")
     membership = UnitMembership.objects.get(user__username="redaktor")
     assert membership.role == "editor" and membership.unit.slug == "utbildningskontoret"
     assert not get_user_model().objects.get(username="lasare").is_staff

@@ -280,3 +280,33 @@ def test_the_sign_in_page_is_told_when_sign_on_was_refused(client, provider):
     plain = client.get(reverse("login"))
     assert plain.context["sso_failed"] is False
     assert "Enkel inloggning släppte inte in dig" not in plain.text
+
+
+def test_the_language_can_be_chosen_before_signing_in_and_keeps_next(client, db):
+    """The sign-in page's language button works signed out and returns to the sign-in page asked for."""
+    next_url = "/accounts/login/?next=/goals/5/"
+    response = client.post("/i18n/setlang/", {"language": "en", "next": next_url})
+    assert response.status_code == 302 and response["Location"] == next_url
+    assert client.cookies["django_language"].value == "en"
+    page = client.get(next_url).content.decode()
+    assert '<html lang="en">' in page and 'name="next" value="/goals/5/"' in page
+
+
+def test_signing_in_lands_on_the_page_asked_for(client, db):
+    UserFactory(username="lasare")
+    response = client.post(
+        "/accounts/login/", {"username": "lasare", "password": "demo", "next": "/search/?q=skola"}
+    )
+    assert response.status_code == 302 and response["Location"] == "/search/?q=skola"
+
+
+def test_a_message_after_an_action_is_a_status_region_holding_a_plain_list(client, db):
+    """Every page shows a waiting message in a div role=status around a plain list (no listitem/aria-allowed-role)."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.cookie import CookieStorage
+
+    client.force_login(UserFactory(username="lasare"))
+    client.cookies["messages"] = CookieStorage(None)._encode([Message(constants.SUCCESS, "Sparat.")])
+    html = client.get("/accessibility/").content.decode()
+    assert '<div class="messages" role="status"><ul><li class="success">Sparat.</li></ul></div>' in html

@@ -27,3 +27,18 @@ def admin_form_data(response) -> dict:
         for form in formset.forms:
             _field_data(form, data)
     return data
+
+
+def parents_offered(client, **params) -> dict[str, str]:
+    """What the goal form's parent search offers, every page of it: {goal id: label}."""
+    from django.urls import reverse
+
+    found, page = {}, 1
+    while True:
+        response = client.get(reverse("admin:goals_goal_parents"), {**params, "page": page})
+        assert response.status_code == 200
+        body = response.json()
+        found.update({row["id"]: row["text"] for row in body["results"]})
+        if not body["pagination"]["more"]:
+            return found
+        page += 1

@@ -7,6 +7,7 @@ from django.urls import reverse
 from goals import services
 from goals.models import Goal, GoalLevel
 from tests.factories import GoalFactory, UserFactory
+from tests.goals.admin.support import parents_offered
 from tests.goals.stored import stored_state
 from vision.actors import NotAllowed, system_actor
 from vision.models import UnitRole
@@ -78,16 +79,19 @@ def test_office_editor_is_offered_only_their_levels_owners_and_parents(editor_cl
     assert offered(response, "level") == {GoalLevel.UNIT, GoalLevel.ACTIVITY}
     assert offered(response, "owner") == {str(office.pk)}
     # Unit goals go under council or committee goals, activities under unit goals (their own).
-    assert offered(response, "treebeard_ref_node") == {
+    assert set(parents_offered(editor_client)) == {
         str(tree[name].pk) for name in ("council", "committee", "first", "second")
     }
+    # The position is not a choice for an editor: always a child of the parent chosen.
+    assert response.context["adminform"].form.fields["treebeard_position"].widget.is_hidden
 
 
 def test_committee_editor_is_offered_committee_levels(committee_editor_client, tree):
     response = committee_editor_client.get(ADD)
     assert offered(response, "level") == {GoalLevel.COMMITTEE, GoalLevel.ACTIVITY}
-    assert str(tree["vision"].pk) not in offered(response, "treebeard_ref_node")
-    assert str(tree["foreign"].pk) not in offered(response, "treebeard_ref_node")
+    parents = parents_offered(committee_editor_client)
+    assert str(tree["vision"].pk) not in parents
+    assert str(tree["foreign"].pk) not in parents
 
 
 def test_administrator_is_offered_every_level(admin_client, tree):
@@ -257,7 +261,7 @@ def test_another_units_goal_cannot_be_deleted(editor_client, tree):
     response = editor_client.post(
         reverse("admin:goals_goal_delete", args=[tree["foreign"].pk]), {"post": "yes"}
     )
-    assert response.status_code == 302 and response.url == reverse("admin:index")
+    assert response.status_code == 302 and response.url == reverse("admin:goals_goal_changelist")
     assert stored_state() == before
 
 

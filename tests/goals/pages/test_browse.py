@@ -67,7 +67,7 @@ def test_goal_page_shows_every_field(reader, small_tree):
         "Kommunen minskar sina utsläpp.",
         "Council goal",
         "Kommunfullmäktige",
-        "19 December 2022",
+        "Dec. 19, 2022",  # Django's localized DATE_FORMAT, like every date on the pages
         "KS 2022/0001",
         "2023–2026",
         "Active",

@@ -18,9 +18,9 @@ PINNED = {
     "tree-unit": 8,
     "tree-level": 8,
     "tree-retired": 8,
-    "goal": 10,
+    "goal": 15,  # with the sub-goals paged (a count), the roll-up (a query per level below), the latest published assessment
     "unit": 9,
-    "search": 7,
+    "search": 8,  # the current period, searched by default
     "accessibility": 2,
     "children": 5,
 }
