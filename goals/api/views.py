@@ -72,20 +72,8 @@ def positive_integer(request, name: str, maximum: int) -> int | None:
 
 
 def children_of(goal: Goal):
-    """The goal's children in tree order, read through the (depth, path) index.
-
-    The plain child filter (path LIKE 'prefix%') cannot give rows in path order from an
-    index on PostgreSQL, so the first 100 of 50,000 children took 0.7 s (measured): the
-    range of sibling paths (equal length, digits and capitals, which every collation
-    orders alike) lets the index serve both the filter and the order."""
-    return Goal.objects.filter(in_range_of_children(goal)).order_by("path")
-
-
-def in_range_of_children(goal: Goal) -> Q:
-    low, high = Goal.alphabet[0] * Goal.steplen, Goal.alphabet[-1] * Goal.steplen
-    in_range = Q(depth=goal.depth + 1, path__gte=goal.path + low, path__lte=goal.path + high)
-    # The prefix as well: correct whatever the collation, the range only speeds it up.
-    return in_range & Goal.objects.child_of_q(goal)
+    """The goal's children in tree order (child_of_q lets the path index serve the order)."""
+    return Goal.objects.child_of(goal).order_by("path")
 
 
 class GoalPagination(PageNumberPagination):
@@ -173,7 +161,7 @@ class GoalList(generics.ListAPIView):
             parent = Goal.objects.filter(pk=filters["parent"]).first()
             if parent is None:
                 raise NotFound({"parent": [_("No goal has this id.")]})
-            goals = goals.filter(in_range_of_children(parent))
+            goals = goals.child_of(parent)
         if filters.get("q"):
             goals = goals.filter(Q(title__icontains=filters["q"]) | Q(case_number__icontains=filters["q"]))
         return goals.order_by("path").with_parent_values(parent_pk="pk")
