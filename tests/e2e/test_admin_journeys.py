@@ -16,7 +16,9 @@ def choose_goal(page, field: str, search: str, label_part: str) -> None:
     """Search in a goal chooser and pick the match whose label has ``label_part`` (e.g. its period)."""
     page.locator(f"#id_{field} + .select2 .select2-selection").click()
     page.locator(".select2-search__field").fill(search)
-    page.locator(".select2-results__option:not(.loading-results)", has_text=label_part).first.click()
+    # Both texts: until the search answers, the list still shows the first page of every parent.
+    options = page.locator(".select2-results__option:not(.loading-results)")
+    options.filter(has_text=search).filter(has_text=label_part).first.click()
 
 
 def in_view(page, selector: str) -> bool:
