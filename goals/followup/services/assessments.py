@@ -2,11 +2,12 @@
 only while the round is open, with optimistic locking on ``version`` as for goals."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from goals import cache as goal_cache
 from goals import permissions
 from goals.followup.models import Assessment, AssessmentStatus, FollowUpRound, RoundState
 from goals.followup.rollup import round_goals
@@ -80,6 +81,25 @@ def conflict(stored: Assessment, loaded_version: int) -> AssessmentConflict:
     return AssessmentConflict(" ".join(parts), current=stored, changed=changed)
 
 
+def _round_held_open(round_: FollowUpRound) -> FollowUpRound:
+    """The round as stored, held so that no lock, reopen or publish happens until the caller's
+    transaction ends, while other saves in the round go on at the same time.
+
+    On PostgreSQL a SHARE lock on the round's row: the state changes take FOR UPDATE
+    (rounds._locked), so they wait for saves in flight and saves wait for them, but saves
+    never wait for each other. Django has no FOR SHARE, hence the SQL. The round is read
+    after the lock is granted, so its state is the one a waited-for change committed.
+    Elsewhere FOR UPDATE where the database has it (SQLite serialises writers anyway).
+    """
+    if connection.vendor == "postgresql":
+        quote = connection.ops.quote_name
+        table, key = FollowUpRound._meta.db_table, FollowUpRound._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT 1 FROM {quote(table)} WHERE {quote(key)} = %s FOR SHARE", [round_.pk])
+        return FollowUpRound.objects.select_related("period").get(pk=round_.pk)
+    return FollowUpRound.objects.select_for_update().select_related("period").get(pk=round_.pk)
+
+
 def _clean_text(value, field: str) -> str:
     value = (value or "").strip()
     if len(value) > MAX_TEXT:
@@ -102,10 +122,11 @@ def assessment_save(
     """Save the goal's assessment in the round.
 
     ``version`` is the one the editor loaded (0 for a goal not yet assessed);
-    a stale one is refused with what changed (AssessmentConflict). The round's
-    row is locked first, as publishing locks it, so no save slips past a lock.
+    a stale one is refused with what changed (AssessmentConflict). The round is
+    held first (shared with other saves, exclusive of a lock or publish), so no save
+    slips past a state change; the assessment's own row is locked for the version check.
     """
-    stored_round = FollowUpRound.objects.select_for_update().select_related("period").get(pk=round.pk)
+    stored_round = _round_held_open(round)
     goal = Goal.objects.select_related("owner").get(pk=goal.pk)
     check_may_assess(by, goal)
     check_round_open(stored_round)
@@ -120,7 +141,13 @@ def assessment_save(
     ):
         raise ValidationError({"weight": _("The weight is a whole number from 1 to 100.")})
 
-    stored = Assessment.objects.select_for_update().filter(round=stored_round, goal=goal).first()
+    # Only the assessment's row: the model's ordering would join (and so lock) the round and goal.
+    stored = (
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(round=stored_round, goal=goal)
+        .order_by()
+        .first()
+    )
     if stored is None:
         if version not in (None, 0):
             raise ValidationError(
@@ -138,7 +165,9 @@ def assessment_save(
     if weight is not None:
         assessment.weight = weight
     assessment.author = by if getattr(by, "pk", None) else None
-    assessment.full_clean(validate_unique=False)
+    # Not the constraints: one assessment per goal and round is the database's to enforce (a
+    # first save that loses the race to another is a conflict, below), the weight is checked above.
+    assessment.full_clean(validate_unique=False, validate_constraints=False)
     if stored is None:
         try:
             with transaction.atomic():
@@ -148,4 +177,6 @@ def assessment_save(
             raise conflict(Assessment.objects.get(round=stored_round, goal=goal), 0) from None
     else:
         assessment.save()
+    # The round's live pages (its dashboard) count it; no goal page shows it until publishing.
+    goal_cache.bump_round(stored_round.pk)
     return assessment

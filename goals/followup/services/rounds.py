@@ -8,9 +8,11 @@ values and statuses as JSON): the archived public record, never changed after.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from goals import cache as goal_cache
 from goals.followup.models import FollowUpRound, RoundKind, RoundState
 from goals.followup.rules import check_year
 from vision.actors import NotAllowed, is_administrator, write_service
@@ -22,7 +24,11 @@ def check_may_run_rounds(user) -> None:
 
 
 def _locked(round_: FollowUpRound) -> FollowUpRound:
-    """The round as stored, its row locked until the caller's transaction ends (saves lock it too)."""
+    """The round as stored, its row locked FOR UPDATE until the caller's transaction ends.
+
+    Saves hold the row with a SHARE lock (assessments._round_held_open), so a state
+    change waits for the saves in flight, and saves arriving meanwhile wait for it.
+    """
     return FollowUpRound.objects.select_for_update().select_related("period").get(pk=round_.pk)
 
 
@@ -103,4 +109,15 @@ def round_publish(*, round: FollowUpRound, by) -> FollowUpRound:
     stored.published_at = timezone.now()
     stored.snapshot = build_snapshot(stored, published_at=stored.published_at)
     stored.save(update_fields=["state", "published_at", "snapshot"])
+    _bump_public_pages()
     return stored
+
+
+def _bump_public_pages() -> None:
+    """Cached public pages show published rounds (only those: open and locked ones are drafts).
+
+    Bumped now, for this transaction's own reads, and again after commit, since a reader
+    between the two may have cached the unpublished state under the first new version.
+    """
+    goal_cache.bump_period_versions([None])
+    transaction.on_commit(lambda: goal_cache.bump_period_versions([None]))
