@@ -3,6 +3,9 @@
 A workshop belongs to its unit. Every write checks the right on the unit the
 workshop has now (as stored) and on the unit it will have afterwards, so a
 workshop can neither be taken from a unit nor handed to one by someone outside it.
+
+The goal page shows the workshops supporting the goal from the cache (goals/cache.py):
+every write bumps the periods of the goals the workshop supported before and after it.
 """
 
 from collections.abc import Iterable
@@ -15,6 +18,7 @@ from simple_history.models import HistoricalChanges
 from dialogue import permissions
 from dialogue.history import version_goals
 from dialogue.models import Workshop
+from goals.cache import bump_for, spans_of
 from goals.models import Goal
 from vision.actors import write_service
 from vision.models import Unit
@@ -33,6 +37,15 @@ def check_workshop_goals(*, unit: Unit, goals: Iterable[Goal]) -> None:
                 % {"goals": ", ".join(foreign)}
             }
         )
+
+
+def _supported_spans(workshop: Workshop) -> set[tuple]:
+    """The spans of the goals the stored workshop supports (none for a new one)."""
+    if workshop.pk is None:
+        return set()
+    return set(
+        Goal.objects.filter(workshops=workshop.pk).order_by().values_list("period_id", "until_period_id")
+    )
 
 
 def _stored_unit_id(workshop: Workshop) -> int | None:
@@ -67,9 +80,11 @@ def workshop_save(
     workshop.full_clean(exclude=["recorded_by"])
     goals = list(goals)
     check_workshop_goals(unit=workshop.unit, goals=goals)
+    spans = _supported_spans(workshop)
     workshop._history_user = by
     workshop.save()
     workshop.goals.set(goals)
+    bump_for(spans | spans_of(goals))
     return workshop
 
 
@@ -106,5 +121,7 @@ def workshop_revert(*, record: HistoricalChanges, by) -> Workshop:
 def workshop_delete(*, workshop: Workshop, by) -> None:
     """Delete a workshop of a unit the user records workshops for."""
     permissions.require_workshop_rights(by, _stored_unit_id(workshop))
+    spans = _supported_spans(workshop)
     workshop._history_user = by
     workshop.delete()
+    bump_for(spans)

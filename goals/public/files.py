@@ -41,7 +41,7 @@ def goals_json(request):
 def indicators_csv(request):
     return cached_response(
         request,
-        versions.of_all_periods() + versions.of_followup(),
+        versions.of_all_periods(),
         lambda: _file(opendata.indicators_csv(request), CSV, "indicators.csv"),
     )
 
@@ -50,7 +50,7 @@ def indicators_csv(request):
 def indicators_json(request):
     return cached_response(
         request,
-        versions.of_all_periods() + versions.of_followup(),
+        versions.of_all_periods(),
         lambda: _file(opendata.json_text(opendata.indicators_json(request)), JSON),
     )
 
@@ -59,7 +59,7 @@ def indicators_json(request):
 def followup_json(request):
     return cached_response(
         request,
-        versions.of_all_periods() + versions.of_followup(),
+        versions.of_all_periods(),
         lambda: _file(opendata.json_text(opendata.followup_json(request)), JSON),
     )
 

@@ -6,8 +6,10 @@ cookie, the session or Accept-Language: an anonymous reader gets no cookie, and 
 always means one document, so a shared cache (nginx, a CDN) may keep it.
 
 A response is kept in Django's cache under its path, the query parameters the view
-reads, the language and a version (goals/cache.py's, bumped by every goal write), so a
-burst of readers costs one rendering per version. Nothing here touches the session,
+reads, the language and a version (goals/cache.py's period versions, bumped by every
+write to goals, their indicators, targets and measurements, by publishing a follow-up
+round and by saving a unit or a period), so a burst of readers costs one rendering per
+version, and an answer from the cache costs no query. Nothing here touches the session,
 the user or the CSRF token (templates/public/ has no POST form), so no Set-Cookie and
 no ``Vary: Cookie`` are sent.
 """

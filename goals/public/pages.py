@@ -11,7 +11,6 @@ from django.utils.safestring import mark_safe
 
 from goals import search as goal_search
 from goals.pages.selection import selected_ids, selected_status
-from goals.pages.tree import tree_rows
 from goals.public import followup, reads, versions
 from goals.public.http import cached_response, page_query, public_view
 
@@ -19,11 +18,16 @@ SEARCH_PAGE_SIZE = 20
 TREE_PARAMS = ("period", "status", "open", "close", "q", "page")
 
 
+def lang_query(request) -> str:
+    """The query that keeps a link in the page's language."""
+    return "?lang=en" if request.LANGUAGE_CODE == "en" else ""
+
+
 def page_context(request, **context) -> dict:
     """What every public template needs: the language, its switch and the query that keeps it."""
     english = request.LANGUAGE_CODE == "en"
     return {
-        "lang_query": "?lang=en" if english else "",
+        "lang_query": lang_query(request),
         "lang_param": "&lang=en" if english else "",
         # Goal texts are Swedish whatever the page's language: marked so for screen readers.
         "sv_text": mark_safe(' lang="sv"') if english else "",
@@ -73,7 +77,7 @@ def goal_tree(request):
         elif period is not None:
             opened, closed = selected_ids(request, "open"), selected_ids(request, "close")
             context.update(
-                rows=tree_rows(reads.tree_nodes(period, status, opened - closed, closed)),
+                rows=reads.tree_rows(period, status, opened - closed, closed, lang_query(request)),
                 opened=sorted(opened - closed),
                 closed=sorted(closed),
                 children_query=page_query(
@@ -94,8 +98,8 @@ def goal_children(request, pk):
         return redirect(f"{reverse('public:goal-tree')}?{query}#g{pk}")
 
     def build():
-        nodes = reads.child_nodes(period, selected_status(request), pk)
-        return render(request, "public/_nodes.html", page_context(request, rows=tree_rows(nodes)))
+        rows = reads.child_rows(period, selected_status(request), pk, lang_query(request))
+        return render(request, "public/_nodes.html", page_context(request, rows=rows))
 
     # The fragment and the redirect share a URL: caches must tell them apart.
     return cached_response(request, versions.of_period(period) + ":fragment", build, vary=("HX-Request",))
@@ -118,7 +122,7 @@ def goal_detail(request, pk):
             ),
         )
 
-    return cached_response(request, versions.of_all_periods() + versions.of_followup(), build)
+    return cached_response(request, versions.of_all_periods(), build)
 
 
 @public_view()

@@ -5,7 +5,7 @@ from collections import Counter
 from django.db.models import Case, Value, When
 from django.utils.translation import gettext as _
 
-from goals.cache import bump_period_versions
+from goals.cache import bump_for
 from goals.models import Goal
 from goals.paths import depth_of, parent_path
 from goals.tree_check import Problem
@@ -39,5 +39,5 @@ def tree_repair(*, by, problems: list[Problem]) -> int:
                 )
             )
     # Counts show as expand toggles on cached tree pages of every period.
-    bump_period_versions([None])
+    bump_for({(None, None)})
     return len({p.goal_id for p in fixable})

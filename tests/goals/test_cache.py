@@ -206,9 +206,14 @@ def test_cached_builds_once_per_version(period):
 
 
 def render(client, url: str) -> tuple[str, int]:
+    """The page and its queries; the periods and units (goals/catalog.py, read once per change
+    of theirs) are read before counting, so that a cold page and a rebuilt one compare."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from goals import catalog
+
+    catalog.catalog()
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200

@@ -2,7 +2,8 @@
 
 Every row is checked before anything is written; any error refuses the whole
 file, each error with its line and column. An indicator is matched by its goal
-and title, so the same file twice changes nothing.
+and title, so the same file twice changes nothing. The goals it changed get one
+cache bump for the whole file (goals/cache.py), not one per row.
 """
 
 import contextlib
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from goals.cache import one_bump
 from goals.exchange.formats import FileRefused, RowError, SourceRow
 from goals.followup import rules
 from goals.followup.choices import Direction, Source
@@ -124,25 +126,26 @@ def indicators_import(
         (t.indicator_id, t.year): t.value
         for t in Target.objects.filter(indicator__in=[i.pk for i in existing.values()])
     }
-    for plan in planned:
-        indicator = existing.get((plan.goal.pk, plan.fields["title"]))
-        if indicator is None:
-            indicator = Indicator(goal=plan.goal, **plan.fields)
-            result.added += 1
-            if not dry_run:
-                indicator_save(indicator=indicator, by=by)
-        elif any(getattr(indicator, name) != value for name, value in plan.fields.items()):
-            for name, value in plan.fields.items():
-                setattr(indicator, name, value)
-            result.changed += 1
-            if not dry_run:
-                indicator_save(indicator=indicator, by=by)
-        else:
-            result.unchanged += 1
-        for year, value in plan.targets.items():
-            if indicator.pk is not None and stored_targets.get((indicator.pk, year)) == value:
-                continue
-            result.targets_set += 1
-            if not dry_run:
-                target_set(indicator=indicator, year=year, value=value, by=by)
+    with one_bump():
+        for plan in planned:
+            indicator = existing.get((plan.goal.pk, plan.fields["title"]))
+            if indicator is None:
+                indicator = Indicator(goal=plan.goal, **plan.fields)
+                result.added += 1
+                if not dry_run:
+                    indicator_save(indicator=indicator, by=by)
+            elif any(getattr(indicator, name) != value for name, value in plan.fields.items()):
+                for name, value in plan.fields.items():
+                    setattr(indicator, name, value)
+                result.changed += 1
+                if not dry_run:
+                    indicator_save(indicator=indicator, by=by)
+            else:
+                result.unchanged += 1
+            for year, value in plan.targets.items():
+                if indicator.pk is not None and stored_targets.get((indicator.pk, year)) == value:
+                    continue
+                result.targets_set += 1
+                if not dry_run:
+                    target_set(indicator=indicator, year=year, value=value, by=by)
     return result

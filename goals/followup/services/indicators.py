@@ -1,10 +1,14 @@
 """Writes to indicators and their targets. Rights follow the goal: an indicator is changed by
-administrators and by the editors of the unit that owns its goal, before and after the change."""
+administrators and by the editors of the unit that owns its goal, before and after the change.
+
+Every write bumps the cache versions of its goal's periods (goals/cache.py): the goal's
+page and the public pages show its indicators with their targets and values."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from goals import permissions
+from goals.cache import bump_for, spans_of
 from goals.followup import rules
 from goals.followup.models import Indicator, Target
 from goals.models import Goal
@@ -58,6 +62,7 @@ def indicator_save(*, indicator: Indicator, by) -> Indicator:
         rules.check_year(indicator.baseline_year, "baseline_year")
     indicator.full_clean()
     indicator.save()
+    bump_for(spans_of([goal for goal in (stored, indicator.goal) if goal is not None]))
     return indicator
 
 
@@ -67,6 +72,7 @@ def indicator_delete(*, indicator: Indicator, by) -> None:
     stored = _stored_goal(indicator)
     check_may_follow_up(by, stored or indicator.goal)
     indicator.delete()
+    bump_for(spans_of([stored or indicator.goal]))
 
 
 def indicator_revert_check(*, record, by) -> None:
@@ -103,6 +109,7 @@ def target_set(*, indicator: Indicator, year: int, value, by) -> Target:
     target.value = value
     target.full_clean()
     target.save()
+    bump_for(spans_of([indicator.goal]))
     return target
 
 
@@ -110,3 +117,4 @@ def target_set(*, indicator: Indicator, year: int, value, by) -> Target:
 def target_delete(*, target: Target, by) -> None:
     check_may_follow_up(by, target.indicator.goal)
     target.delete()
+    bump_for(spans_of([target.indicator.goal]))

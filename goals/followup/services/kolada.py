@@ -1,11 +1,14 @@
 """Storing what Kolada answered for one key figure: the indicators' Kolada title and
-description, and every value for the municipality, written only where it changed."""
+description, and every value for the municipality, written only where it changed.
+
+The goals whose indicators changed get one cache bump for the whole key figure (goals/cache.py)."""
 
 from dataclasses import dataclass
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from goals.cache import bump_for, spans_of
 from goals.followup.choices import Source
 from goals.followup.kolada.client import KpiData
 from goals.followup.models import Indicator, Measurement
@@ -37,10 +40,12 @@ def kolada_apply(*, data: KpiData, by, indicators=None) -> KoladaApplied:
     now = timezone.now()
     for indicator in indicators:
         check_may_follow_up(by, indicator.goal)
+    touched = {}  # goal id -> goal, of the indicators something was written to
     for indicator in indicators:
         if (indicator.kolada_title, indicator.kolada_description) != (data.title, data.description):
             indicator.kolada_title, indicator.kolada_description = data.title, data.description
             indicator.save(update_fields=["kolada_title", "kolada_description"])
+            touched[indicator.goal_id] = indicator.goal
     # When it was last fetched is bookkeeping, not a change anyone made: no history row each night.
     Indicator.objects.filter(pk__in=[i.pk for i in indicators]).update(kolada_synced_at=now)
     stored = {
@@ -67,6 +72,7 @@ def kolada_apply(*, data: KpiData, by, indicators=None) -> KoladaApplied:
                         recorded_at=now,
                     )
                 )
+                touched[indicator.goal_id] = indicator.goal
             elif (current.value, current.status, current.source) != (item.value, item.status, Source.KOLADA):
                 current.value, current.status, current.source, current.recorded_at = (
                     item.value,
@@ -75,6 +81,7 @@ def kolada_apply(*, data: KpiData, by, indicators=None) -> KoladaApplied:
                     now,
                 )
                 changed.append(current)
+                touched[indicator.goal_id] = indicator.goal
             else:
                 result.unchanged += 1
     if new:
@@ -82,4 +89,5 @@ def kolada_apply(*, data: KpiData, by, indicators=None) -> KoladaApplied:
     if changed:
         bulk_update_with_history(changed, Measurement, CHANGED_FIELDS, batch_size=500, default_user=by)
     result.added, result.changed = len(new), len(changed)
+    bump_for(spans_of(touched.values()))
     return result

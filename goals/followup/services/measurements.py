@@ -1,13 +1,15 @@
 """Writes to measurements: a value of an indicator for a period label and a series (gender).
 
 Recording is idempotent on (indicator, period, gender): the same value again
-writes nothing, a new one replaces the old (and history keeps the old one).
+writes nothing, a new one replaces the old (and history keeps the old one). A write
+bumps the cache versions of the indicator's goal's periods (goals/cache.py).
 """
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from goals.cache import bump_for, spans_of
 from goals.followup import rules
 from goals.followup.choices import Gender, Source
 from goals.followup.models import Indicator, Measurement
@@ -53,6 +55,7 @@ def measurement_record(
     measurement.recorded_at = timezone.now()
     measurement.full_clean()
     measurement.save()
+    bump_for(spans_of([indicator.goal]))
     return measurement, True
 
 
@@ -60,6 +63,7 @@ def measurement_record(
 def measurement_delete(*, measurement: Measurement, by) -> None:
     check_may_follow_up(by, measurement.indicator.goal)
     measurement.delete()
+    bump_for(spans_of([measurement.indicator.goal]))
 
 
 def measurement_revert_check(*, record, by) -> None:
