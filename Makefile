@@ -52,9 +52,12 @@ serve: migrate
 	exec $(BIN)/gunicorn -c gunicorn.conf.py vision.wsgi
 
 # The benchmark suite (tests/bench/, not part of make test): gunicorn with production
-# settings on SQLite and PostgreSQL, wrk on loopback, one markdown table. Takes ~15 minutes
-# with 100,000 goals and the media and carry-over benchmarks (BENCH_EXTRAS= leaves those out);
-# BENCH_SIZES="1000 10000" leaves the largest size out.
+# settings on SQLite and PostgreSQL, wrk on loopback, one markdown table of the browsing,
+# follow-up and admin pages written to bench-results/pages.md with the machine, commit and
+# command above it. Then the other benchmarks (media, carry-over, 50,000 children under one
+# goal, the follow-up deadline hour, the follow-up pages and sync). About 25 minutes on 2 cores
+# with 100,000 goals; BENCH_EXTRAS= leaves the other benchmarks out, BENCH_SIZES="1000 10000"
+# the largest size, BENCH_DATABASES=postgres SQLite.
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_DATABASES ?= sqlite postgres
 BENCH_SECONDS ?= 5
@@ -64,7 +67,8 @@ bench: install messages
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; } \
 	  || { echo "wrk is needed: apt-get install wrk"; exit 1; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.bench_pages $(BENCH_EXTRAS) \
-	  --sizes $(BENCH_SIZES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS)
+	  --sizes $(BENCH_SIZES) --databases $(BENCH_DATABASES) --seconds $(BENCH_SECONDS) \
+	  --command "make bench BENCH_SIZES='$(BENCH_SIZES)' BENCH_DATABASES='$(BENCH_DATABASES)' BENCH_SECONDS=$(BENCH_SECONDS) BENCH_EXTRAS='$(BENCH_EXTRAS)'"
 
 test: install messages
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)

@@ -118,6 +118,9 @@ class Goal(MP_Node):
             # treebeard indexes neither; level-by-level reads need both.
             models.Index(fields=["depth", "path"], name="goal_depth_path"),
             models.Index(fields=["period", "level"], name="goal_period_level"),
+            # A unit's goals in tree order, a page at a time (its page, the workshop form):
+            # read in order rather than every one of them sorted for each page.
+            models.Index(fields=["owner", "path"], name="goal_owner_path"),
         ]
 
     def __str__(self):

@@ -197,7 +197,14 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Room for every goal page of a large municipality: at the default 300 entries the cache
+# culled a third of itself every few hundred pages, version keys included.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}
 if os.environ.get("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -6,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from dialogue import kit, previews
 from dialogue.kit import previews as kit_previews
+from goals import cache as goal_cache
 from goals.pages.selection import selected_period
 from vision.models import Unit
 
@@ -32,8 +35,27 @@ def _query(period, language, minutes) -> str:
 def workshop_kit(request, slug):
     unit, period, language, minutes = _kit_request(request, slug)
     record_url = request.build_absolute_uri(reverse("dialogue-workshop-new", kwargs={"slug": unit.slug}))
-    content = kit.kit_content(unit=unit, period=period)
-    deck = kit.build_kit(content, language=language, minutes=minutes, record_url=record_url)
+    # Building the slides takes most of a second; a kit changes with the period's goals (its
+    # version), the choices and the day its title slide is dated.
+    key = (
+        "workshop-kit",
+        unit.pk,
+        period.pk,
+        language,
+        minutes,
+        record_url,
+        date.today().isoformat(),
+        goal_cache.period_version(period.pk),
+    )
+    deck = goal_cache.cached(
+        key,
+        lambda: kit.build_kit(
+            kit.kit_content(unit=unit, period=period),
+            language=language,
+            minutes=minutes,
+            record_url=record_url,
+        ),
+    )
     response = HttpResponse(deck, content_type=PPTX)
     filename = _("Workshop kit %(unit)s %(period)s.pptx") % {"unit": unit.name, "period": period.slug}
     response["Content-Disposition"] = content_disposition_header(True, filename)

@@ -9,6 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from goals import catalog
 from goals.models import Goal, GoalLevel, GoalStatus
 from vision.models import MandatePeriod, Unit
 
@@ -169,9 +170,18 @@ class SlugParameter(serializers.SlugRelatedField):
     malformed one is a schema violation (400) and a well-formed unknown one a 404."""
 
 
+class PeriodParameter(SlugParameter):
+    """A period's slug, read from goals/catalog.py rather than the database."""
+
+    def to_internal_value(self, data):
+        period = catalog.catalog().by_slug.get(data) if isinstance(data, str) else None
+        # An unknown or malformed slug: the database lookup gives the field's own error.
+        return period or super().to_internal_value(data)
+
+
 def period_parameter() -> serializers.SlugRelatedField:
     """``?period=SLUG``: an unknown slug is a 404 that says so."""
-    return SlugParameter(slug_field="slug", queryset=MandatePeriod.objects.all(), required=False)
+    return PeriodParameter(slug_field="slug", queryset=MandatePeriod.objects.all(), required=False)
 
 
 class GoalFilterSerializer(serializers.Serializer):

@@ -6,7 +6,11 @@ its ancestors, children and linked goals in one query each; the tree is one
 query for the depth histogram, one for the nodes and one for what was left out.
 """
 
+import json
+from collections.abc import Callable
+
 from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -17,10 +21,12 @@ from rest_framework.decorators import api_view, permission_classes, schema
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from goals import cache as goal_cache
+from goals import catalog
 from goals.api.serializers import (
     GoalDetailSerializer,
     GoalFilterSerializer,
@@ -69,6 +75,19 @@ def positive_integer(request, name: str, maximum: int) -> int | None:
     if not (value.isascii() and value.isdigit() and len(value) <= 20) or not 1 <= int(value) <= maximum:
         raise ValidationError({name: [_("A whole number from 1 to %(maximum)d.") % {"maximum": maximum}]})
     return int(value)
+
+
+def cached_json(request, key: tuple, build: Callable[[], dict]) -> HttpResponseBase:
+    """``build()``'s data kept in the cache as JSON, under ``key`` (which holds a version).
+
+    A JSON client gets the stored bytes as they are: rendering a page of goals again
+    for every request was most of a cached request's time. The browsable API gets the
+    data rendered as it asks.
+    """
+    content = goal_cache.cached(key, lambda: JSONRenderer().render(build()))
+    if isinstance(request.accepted_renderer, JSONRenderer):
+        return HttpResponse(content, content_type="application/json")
+    return Response(json.loads(content))
 
 
 def children_of(goal: Goal):
@@ -182,9 +201,7 @@ class GoalList(generics.ListAPIView):
             get_language(),
             goal_cache.period_version(period.pk),
         )
-        return Response(
-            goal_cache.cached(key, lambda: super(GoalList, self).get(request, *args, **kwargs).data)
-        )
+        return cached_json(request, key, lambda: super(GoalList, self).get(request, *args, **kwargs).data)
 
 
 class GoalDetail(APIView):
@@ -245,14 +262,14 @@ class GoalTree(APIView):
     )
     def get(self, request):
         wanted = validated_query(TreeFilterSerializer, request)
-        period = wanted.get("period") or MandatePeriod.objects.current_first().first()
+        period = wanted.get("period") or catalog.default_period()
         if period is None:
             raise NotFound({"period": [_("No mandate period has been entered yet.")]})
         # Serializing the nodes was most of this view's time (profiled): the result is
         # cached per period version (goals/cache.py), by full URL, as it holds absolute URLs.
         version = goal_cache.period_version(period.pk)
         key = ("api-tree", request.build_absolute_uri(), get_language(), version)
-        return Response(goal_cache.cached(key, lambda: self._tree(request, period, wanted)))
+        return cached_json(request, key, lambda: self._tree(request, period, wanted))
 
     def _tree(self, request, period: MandatePeriod, wanted: dict) -> dict:
         goals = Goal.objects.valid_in(period)

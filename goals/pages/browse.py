@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
 from goals import cache as goal_cache
-from goals import permissions
+from goals import catalog, permissions
 from goals import search as goal_search
 from goals.history import history_of
 from goals.models import Goal, GoalLevel
@@ -24,7 +25,7 @@ ALL_PERIODS = "all"
 
 
 def home(request):
-    period = MandatePeriod.objects.current_first().first()
+    period = catalog.default_period()
     context = {
         "period": period,
         # Read only when the cached page body (goals/cache.py) is missing.
@@ -48,43 +49,68 @@ def home_areas(period: MandatePeriod | None) -> list[tuple[Goal, list[Goal]]]:
     return [(area, by_parent.get(area.path, [])) for area in area_goals]
 
 
+# What a goal page's cache keys and per-user parts need, read without the goal's joins.
+LINEAGE = {
+    "self": ("pk", "period_id", "until_period_id"),
+    "predecessor": ("predecessor_id", "predecessor__period_id", "predecessor__until_period_id"),
+    "successor": ("successor__id", "successor__period_id", "successor__until_period_id"),
+}
+
+
 def goal_detail(request, pk):
-    goal = get_object_or_404(
-        Goal.objects.select_related(
-            "owner", "period", "until_period", "predecessor__period", "successor__period"
-        ),
-        pk=existing_id(pk),
+    head = (
+        Goal.objects.filter(pk=existing_id(pk))
+        .values("title", "owner_id", *(name for names in LINEAGE.values() for name in names))
+        .first()
     )
+    if head is None:
+        raise Http404
+    spans = {
+        (head[period], head[until])
+        for present, period, until in LINEAGE.values()
+        if head[present] is not None
+    }
     lazy = SimpleLazyObject  # read only when the cached page body (goals/cache.py) is missing
+    goal = lazy(
+        lambda: Goal.objects.select_related(
+            "owner", "period", "until_period", "predecessor__period", "successor__period"
+        ).get(pk=pk)
+    )
     children = lazy(
         lambda: Paginator(children_current_first(goal), PAGE_SIZE).get_page(request.GET.get("page"))
     )
     context = {
         "goal": goal,
+        "goal_id": pk,
+        "goal_title": head["title"],
         "ancestors": lazy(lambda: Goal.objects.ancestors_of_each([goal])[goal.path]),
         "children": children,
         "children_page_number": request.GET.get("page", ""),
         "query": "",
         "rollup": lazy(lambda: contributing_units(goal) if shows_rollup(goal) else None),
-        "edit_url": _edit_url(request.user, goal),
+        "edit_url": _edit_url(request.user, Goal(pk=pk, owner_id=head["owner_id"])),
         "contributes_to": lazy(lambda: list(Goal.objects.filter(incoming_links__source=goal).with_context())),
         "contributors": lazy(lambda: list(Goal.objects.filter(outgoing_links__target=goal).with_context())),
-        "successor": getattr(goal, "successor", None),
+        "successor": lazy(lambda: getattr(goal, "successor", None)),
         "history": lazy(lambda: history_of(goal)),
-        "goal_version": goal_cache.goal_version(goal),
+        "goal_version": goal_cache.lineage_version(spans, timeless=head["period_id"] is None),
         "cache_seconds": goal_cache.cache_seconds(),
     }
     return render(request, "goals/detail.html", context)
 
 
 def children_current_first(goal: Goal):
-    """A goal's sub-goals grouped by period: the current period first, then the others newest first."""
-    return (
-        Goal.objects.child_of(goal)
-        .with_context()
-        .order_by(
-            F("period__is_current").desc(nulls_last=True), F("period__start").desc(nulls_last=True), "path"
-        )
+    """A goal's sub-goals grouped by period: the current period first, then the others newest first.
+
+    A goal of one period has sub-goals of that period only (a child lies within its parent's
+    validity), so tree order alone is that order, and the path index serves it page by page
+    rather than sorting every sub-goal for each page.
+    """
+    children = Goal.objects.child_of(goal).with_context()
+    if goal.period_id is not None and goal.until_period_id in (None, goal.period_id):
+        return children.order_by("path")
+    return children.order_by(
+        F("period__is_current").desc(nulls_last=True), F("period__start").desc(nulls_last=True), "path"
     )
 
 
@@ -96,53 +122,61 @@ def _edit_url(user, goal: Goal) -> str:
 
 
 def unit_detail(request, slug):
-    unit = get_object_or_404(Unit.objects.select_related("parent"), slug=slug)
+    """A unit with its goals in a period; all but the page shell comes from the cache, built
+    from the unit, its sub-units and one page of its goals."""
+    known = catalog.unit_named(slug)
     period = selected_period(request)
     status = selected_status(request)
+    unit = SimpleLazyObject(lambda: Unit.objects.select_related("parent").get(slug=slug))
     context = {
         "unit": unit,
+        "unit_name": known.name,
+        "unit_slug": slug,
         "period": period,
         "status": status,
-        "periods": MandatePeriod.objects.all(),
-        "subunits": list(unit.children.order_by("name")),
+        "periods": catalog.periods(),
+        "subunits": SimpleLazyObject(lambda: list(unit.children.order_by("name"))),
+        "page_version": goal_cache.period_version(period.pk if period else None),
+        "page_number": request.GET.get("page", ""),
+        "query": query_without_page(request),
+        "cache_seconds": goal_cache.cache_seconds(),
     }
     if period is not None:
-        goals = (
-            Goal.objects.owned_by(unit).valid_in(period).with_status(status).with_context().order_by("path")
-        )
-        # Read only when the cached list (goals/cache.py) is missing.
-        page = SimpleLazyObject(lambda: Paginator(goals, PAGE_SIZE).get_page(request.GET.get("page")))
-        context.update(
-            page=page,
-            listed=SimpleLazyObject(lambda: with_chains(page.object_list)),
-            query=query_without_page(request),
-            page_number=request.GET.get("page", ""),
-            list_version=goal_cache.period_version(period.pk),
-            cache_seconds=goal_cache.cache_seconds(),
-        )
+
+        def goals():
+            return (
+                Goal.objects.owned_by(unit)
+                .valid_in(period)
+                .with_status(status)
+                .with_context()
+                .order_by("path")
+            )
+
+        page = SimpleLazyObject(lambda: Paginator(goals(), PAGE_SIZE).get_page(request.GET.get("page")))
+        context.update(page=page, listed=SimpleLazyObject(lambda: with_chains(page.object_list)))
     return render(request, "goals/unit.html", context)
 
 
 def search(request):
-    text = request.GET.get("q", "").strip()
+    # No database stores a NUL character in text; a pasted one is no word either.
+    text = request.GET.get("q", "").replace("\x00", "").strip()
     slug = request.GET.get("period", "")
     level = request.GET.get("level", "")
     if level not in GoalLevel.values:
         level = ""
     # The current period unless the searcher chose another, or every period ("all").
-    periods = MandatePeriod.objects.current_first()
     if slug == ALL_PERIODS:
         period = None
     elif slug:
-        period = periods.filter(slug=slug).first()
+        period = catalog.catalog().by_slug.get(slug)
     else:
-        period = periods.first()
+        period = catalog.default_period()
     context = {
         "q": text,
         "period": period,
         "all_periods": ALL_PERIODS,
         "level": level,
-        "periods": MandatePeriod.objects.all(),
+        "periods": catalog.periods(),
         "levels": GoalLevel.choices,
         "full_text": goal_search.uses_full_text(),
     }
@@ -151,13 +185,13 @@ def search(request):
         context.update(unknown_period=slug, q=text)
         return render(request, "goals/search.html", context, status=404)
     if text:
-        goals = goal_search.with_headlines(goal_search.goals_matching(text, period=period, level=level), text)
-        # count() leaves the headlines out; only the page's rows get them.
-        page = Paginator(goals, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        found = goal_search.results(
+            text, period=period, level=level, page_number=request.GET.get("page"), per_page=SEARCH_PAGE_SIZE
+        )
         context.update(
-            page=page,
-            hits=goal_search.hits(page.object_list, text),
-            units=list(goal_search.units_matching(text)[:10]),
+            page=found.page(SEARCH_PAGE_SIZE),
+            hits=found.hits,
+            units=found.units,
             other_results=search_other_sources(text),
             query=query_without_page(request),
         )

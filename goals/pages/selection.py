@@ -4,9 +4,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import BadRequest
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from goals import catalog
 from vision.models import MandatePeriod
 
 MAX_OPEN = 50
@@ -21,10 +21,10 @@ def selected_period(
     shown when none is named (the current one, else the latest)."""
     slug = request.GET.get("period")
     if slug:
-        return get_object_or_404(MandatePeriod, slug=slug)
+        return catalog.period_named(slug)
     if default is not None:
         return default()
-    return MandatePeriod.objects.current_first().first()
+    return catalog.default_period()
 
 
 def selected_status(request) -> str:

@@ -4,23 +4,26 @@ The tree is read level by level, never whole: the first render reads the
 upper levels, and each expansion reads one node's children with their counts.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q, Subquery, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import Length, RowNumber, Substr
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from goals import cache as goal_cache
+from goals import catalog
 from goals.models import Goal, GoalLevel
 from goals.pages.listing import PAGE_SIZE, with_chains
 from goals.pages.selection import (
@@ -31,7 +34,7 @@ from goals.pages.selection import (
     selected_status,
 )
 from goals.paths import ancestor_paths, parent_path
-from vision.models import MandatePeriod, Unit
+from vision.models import MandatePeriod
 
 CHILDREN_SHOWN = PAGE_SIZE  # per parent; the goal's own page lists the rest, page by page
 FIRST_RENDER_DEPTH = 3  # vision, goal areas and council goals
@@ -51,18 +54,22 @@ def goal_tree(request):
     period = selected_period(request)
     status = selected_status(request)
     unit_slug = request.GET.get("unit", "")
+    if unit_slug and not catalog.is_unit(unit_slug):
+        unit_slug = "-"  # no unit has it: lists nothing, and keeps made-up names out of the cache keys
     level = request.GET.get("level", "")
     if level and level not in GoalLevel.values:
         level = ""
     context = {
         "period": period,
-        "periods": MandatePeriod.objects.all(),
-        "units": Unit.objects.only("slug", "name").order_by("name"),
+        "periods": catalog.periods(),
+        "units": catalog.units(),
         "levels": GoalLevel.choices,
         "status": status,
         "unit_slug": unit_slug,
         "level": level,
         "is_list": bool(unit_slug or level or status == "retired"),
+        "catalog_version": catalog.catalog().version,
+        "cache_seconds": goal_cache.cache_seconds(),
     }
     if period is None:
         return render(request, "goals/tree.html", context)
@@ -78,9 +85,12 @@ def goal_tree(request):
     opened, closed = selected_ids(request, "open"), selected_ids(request, "close")
     context.update(
         # Read only when the cached fragment (goals/cache.py) is missing.
-        rows=SimpleLazyObject(lambda: tree_rows(tree_nodes(period, status, opened - closed, closed))),
+        rows=SimpleLazyObject(
+            lambda: tree_rows(
+                tree_nodes(Goal.objects.valid_in(period).with_status(status), opened - closed, closed)
+            )
+        ),
         tree_version=goal_cache.period_version(period.pk),
-        cache_seconds=goal_cache.cache_seconds(),
         opened=sorted(opened - closed),
         closed=sorted(closed),
         children_query=urlencode({"period": period.slug, "status": status}),
@@ -88,14 +98,14 @@ def goal_tree(request):
     return render(request, "goals/tree.html", context)
 
 
-def tree_nodes(period: MandatePeriod, status: str, opened: set[int], closed: set[int]) -> list[Node]:
+def tree_nodes(in_period, opened: set[int], closed: set[int]) -> list[Node]:
     """The upper levels, plus the branches down to explicitly opened goals.
 
-    Each parent shows its first CHILDREN_SHOWN children (a goal with thousands of
-    sub-goals links to its own page for the rest), and how many goals lie below
-    is counted only for the goals shown.
+    ``in_period`` holds the goals of one period the tree is made of (the public site
+    passes its public ones). Each parent shows its first CHILDREN_SHOWN children (a
+    goal with thousands of sub-goals links to its own page for the rest), and how many
+    goals lie below is counted only for the goals shown.
     """
-    in_period = Goal.objects.valid_in(period).with_status(status)
     upper = list(first_children_of_each(in_period.filter(depth__lte=FIRST_RENDER_DEPTH)).with_context())
     nodes = {goal.path: Node(goal) for goal in upper}
     open_paths: set[str] = set()
@@ -147,8 +157,11 @@ def counts_below(in_period, goals: list[Goal]) -> dict[str, int]:
     only the branches of the goals asked about.
     """
     by_depth: dict[int, list[Goal]] = {}
+    # A goal without children in any period has nothing below it: fifty leaves under a wide
+    # parent cost a scan of the parent's whole branch when asked about all the same.
     for goal in goals:
-        by_depth.setdefault(goal.depth, []).append(goal)
+        if goal.numchild:
+            by_depth.setdefault(goal.depth, []).append(goal)
     grouped = []
     for depth, group in sorted(by_depth.items()):
         within = Q(pk__in=[])
@@ -176,8 +189,13 @@ class Row:
     below_label: str = ""
 
 
-def tree_rows(roots: list[Node]) -> list[Row]:
-    """Flatten the open part of the tree, so the template renders it in one loop, not by recursion."""
+def tree_rows(roots: list[Node], more_link: Callable[[Goal], str] | None = None) -> list[Row]:
+    """Flatten the open part of the tree, so the template renders it in one loop, not by recursion.
+
+    ``more_link(parent)`` is the list item leading to the children a parent has beyond
+    those shown (by default on the intranet's goal page).
+    """
+    more_link = more_link or more_item
     rows: list[Row] = []
 
     def walk(node: Node) -> None:
@@ -187,7 +205,7 @@ def tree_rows(roots: list[Node]) -> list[Row]:
             for child in node.children:
                 walk(child)
             if node.more:
-                rows[-1].closing += more_item(node.goal)
+                rows[-1].closing += more_link(node.goal)
             rows[-1].closing += "</ul></li>"
 
     for root in roots:
@@ -214,30 +232,45 @@ def below_label(count: int) -> str:
 def goal_children(request, pk):
     """The children of one goal, for htmx to put in place; a plain request gets the tree page.
 
-    Three queries: the period together with the goal's path, the first children
-    (a link leads to the rest), and how many goals sit below each of them.
+    Kept in the cache under the period's version, so a node once opened opens again
+    without a query. Built, it reads the goal, its first children (a link leads to
+    the rest) and how many goals sit below each of them.
     """
     status = selected_status(request)
     slug = request.GET.get("period")
-    # selected_period's choice, read together with the goal's path in one query.
-    periods = MandatePeriod.objects.filter(slug=slug) if slug else MandatePeriod.objects.current_first()
-    goal = Goal.objects.filter(pk=existing_id(pk))
-    period = periods.annotate(
-        goal_path=Subquery(goal.values("path")[:1]), goal_title=Subquery(goal.values("title")[:1])
-    ).first()
-    if period is None or period.goal_path is None:
+    period = catalog.period_named(slug) if slug else catalog.default_period()
+    pk = existing_id(pk)
+    if period is None:
         raise Http404
     if not request.headers.get("HX-Request"):
+        if not Goal.objects.filter(pk=pk).exists():
+            raise Http404
         query = urlencode({"period": period.slug, "status": status, "open": pk})
         return redirect(f"{reverse('goals:goal-tree')}?{query}#g{pk}")
-    parent = _stand_in(period.goal_path, pk=pk)
-    in_period = Goal.objects.valid_in(period).with_status(status)
+    version = goal_cache.period_version(period.pk)
+    html = goal_cache.cached(
+        ("goal-children", pk, period.pk, status, version, get_language()),
+        lambda: children_html(request, pk, period, status),
+    )
+    return HttpResponse(html)
+
+
+def children_html(request, pk: int, period: MandatePeriod, status: str) -> str:
+    try:
+        parent = Goal.objects.only("path", "depth", "title").get(pk=pk)
+    except Goal.DoesNotExist:
+        raise Http404 from None
+    rows = children_rows(Goal.objects.valid_in(period).with_status(status), parent)
+    return render_to_string("goals/_nodes.html", {"rows": rows}, request=request)
+
+
+def children_rows(in_period, parent: Goal, more_link: Callable[[Goal], str] | None = None) -> list[Row]:
+    """``parent``'s first children among ``in_period``, with how many goals sit below each, and
+    ``more_link(parent)`` after them when it has more: two queries however many it has."""
     children = list(in_period.children_of_any([parent]).with_context()[: CHILDREN_SHOWN + 1])
-    more = len(children) > CHILDREN_SHOWN
-    children = children[:CHILDREN_SHOWN]
-    counts = counts_below(in_period, children)
-    nodes = [Node(goal, below=counts.get(goal.path, 0)) for goal in children]
-    rows = tree_rows(nodes)
-    if more:
-        rows[-1].closing = mark_safe(rows[-1].closing + more_item(Goal(pk=pk, title=period.goal_title)))
-    return render(request, "goals/_nodes.html", {"rows": rows})
+    shown = children[:CHILDREN_SHOWN]
+    counts = counts_below(in_period, shown)
+    rows = tree_rows([Node(goal, below=counts.get(goal.path, 0)) for goal in shown])
+    if len(children) > CHILDREN_SHOWN:
+        rows[-1].closing = mark_safe(rows[-1].closing + (more_link or more_item)(parent))
+    return rows

@@ -4,9 +4,11 @@ import pytest
 from pptx.enum.shapes import PP_PLACEHOLDER
 
 from dialogue.kit.content import MAX_THREAD_SLIDES
+from goals import services
 from goals.demo import load_goals
 from tests.dialogue.kit_support import open_kit, slide_bodies, slide_titles, unit_with_goals
 from tests.factories import GoalFactory
+from vision.actors import system_actor
 from vision.models import Unit, UnitKind
 
 # Title, vision, agenda, questions, notes, closing.
@@ -136,3 +138,15 @@ def test_the_unit_list_opens_on_the_managers_own_unit(client, small_tree, office
     page = client.get("/dialogue/").content.decode()
     assert f'<option value="{office.slug}" selected>' in page
     assert f'<option value="{other_office.slug}">' in page  # listed first (alphabetically), not chosen
+
+
+def test_a_kit_once_built_is_served_from_the_cache_until_the_goals_change(
+    reader_client, small_tree, office, django_assert_max_num_queries
+):
+    response, _deck = open_kit(reader_client, office.slug, lang="en")
+    with django_assert_max_num_queries(4):  # the session, the user, the unit; no goal read
+        again, _deck = open_kit(reader_client, office.slug, lang="en")
+    assert again.content == response.content
+    services.goal_update(by=system_actor(), goal=small_tree["first"], title="Solceller på alla skolor")
+    _response, deck = open_kit(reader_client, office.slug, lang="en")
+    assert any("Solceller på alla skolor" in body for body in slide_bodies(deck))

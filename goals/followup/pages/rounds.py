@@ -9,9 +9,11 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from goals import cache as goal_cache
 from goals import permissions
 from goals.followup.models import Assessment, FollowUpRound, Indicator
 from goals.followup.pages.round_data import dashboard
@@ -40,11 +42,22 @@ def round_list(request):
 
 def round_dashboard(request, pk: int):
     round_ = _round(pk)
-    return render(
-        request,
-        "followup/rounds/dashboard.html",
-        {"round": round_, "board": dashboard(round_), "is_editor": permissions.is_editor(request.user)},
+    # Counting every goal of the period by unit and area is most of the page: kept until an
+    # assessment is saved (the round's version), a goal changes (the period's), the round's
+    # state or due date changes, or the day turns (who is late).
+    today = timezone.localdate()
+    key = (
+        "round-dashboard",
+        round_.pk,
+        round_.state,
+        round_.due,
+        today,
+        goal_cache.period_version(round_.period_id),
+        goal_cache.round_version(round_.pk),
     )
+    board = goal_cache.cached(key, lambda: dashboard(round_, today))
+    context = {"round": round_, "board": board, "is_editor": permissions.is_editor(request.user)}
+    return render(request, "followup/rounds/dashboard.html", context)
 
 
 def _goal_cards(round_: FollowUpRound, goals: list, user) -> list[dict]:

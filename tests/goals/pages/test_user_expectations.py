@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from goals import catalog
 from goals.models import Goal
 from goals.pages import rollup
 from goals.pages.listing import PAGE_SIZE
@@ -162,12 +163,13 @@ def test_the_roll_up_reads_a_query_per_level_and_is_bounded(client, db, goals_pe
     assert found.truncated is (goals_per_period == 3000)
     assert [c.unit.name for c in found.units] == sorted(c.unit.name for c in found.units)
     client.force_login(UserFactory())
+    catalog.catalog()
     page_queries, response = count_queries(client, f"/goals/{area.pk}/")
     assert page_queries == PINNED_AREA_PAGE
     assert 'id="rollup-h"' in response.content.decode()
 
 
-# The goal page of a generated area, at both sizes: session and user, the goal, its red thread, the
-# sub-goals (a count and a page), the roll-up (four), links both ways, history, workshops, indicators and
-# the latest published assessment.
-PINNED_AREA_PAGE = 16
+# The goal page of a generated area, at both sizes: session and user, the goal's cache keys, the goal,
+# its red thread, the sub-goals (a count and a page), the roll-up (four), links both ways, history,
+# workshops, indicators and the latest published assessment; the periods and units read beforehand.
+PINNED_AREA_PAGE = 17
