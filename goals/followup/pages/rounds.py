@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,21 +43,26 @@ def round_list(request):
 
 def round_dashboard(request, pk: int):
     round_ = _round(pk)
-    # Counting every goal of the period by unit and area is most of the page: kept until an
-    # assessment is saved (the round's version), a goal changes (the period's), the round's
-    # state or due date changes, or the day turns (who is late).
+    # Counting every goal of the period by unit and area, and drawing it, is most of the page:
+    # kept until an assessment is saved (the round's version), a goal changes (the period's),
+    # the round's state or due date changes, or the day turns (who is late).
     today = timezone.localdate()
-    key = (
-        "round-dashboard",
-        round_.pk,
-        round_.state,
-        round_.due,
-        today,
-        goal_cache.period_version(round_.period_id),
-        goal_cache.round_version(round_.pk),
+    board_version = ":".join(
+        str(part)
+        for part in (
+            round_.state,
+            round_.due,
+            today,
+            goal_cache.period_version(round_.period_id),
+            goal_cache.round_version(round_.pk),
+        )
     )
-    board = goal_cache.cached(key, lambda: dashboard(round_, today))
-    context = {"round": round_, "board": board, "is_editor": permissions.is_editor(request.user)}
+    context = {
+        "round": round_,
+        "board": SimpleLazyObject(lambda: dashboard(round_, today)),
+        "board_version": board_version,
+        "cache_seconds": goal_cache.cache_seconds(),
+    }
     return render(request, "followup/rounds/dashboard.html", context)
 
 

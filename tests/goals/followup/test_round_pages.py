@@ -52,7 +52,7 @@ def test_query_counts_do_not_grow_with_the_data(
     for goal in (small_tree["first"], small_tree["second"]):
         assess(open_round, goal, "partly", by=editor)
     client.force_login(editor)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(reverse("followup:round-dashboard", args=[open_round.pk])).status_code == 200
     with django_assert_num_queries(9):
         mine = client.get(reverse("followup:round-mine", args=[open_round.pk]))
