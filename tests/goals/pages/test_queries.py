@@ -23,7 +23,7 @@ PINNED = {
     "tree-unit": 5,
     "tree-level": 5,
     "tree-retired": 4,
-    "goal": 16,  # the cache keys' read; the sub-goals paged (a count), the roll-up (a query per level below), ...
+    "goal": 17,  # the cache keys' read, the successor; the sub-goals paged (a count), the roll-up, ...
     "unit": 7,
     "search": 6,  # the hits, their count, the units, the slides
     "accessibility": 2,

@@ -170,6 +170,6 @@ def test_the_roll_up_reads_a_query_per_level_and_is_bounded(client, db, goals_pe
 
 
 # The goal page of a generated area, at both sizes: session and user, the goal's cache keys, the goal,
-# its red thread, the sub-goals (a count and a page), the roll-up (four), links both ways, history,
+# its successor, its red thread, the sub-goals (a count and a page), the roll-up (four), links both ways, history,
 # workshops, indicators and the latest published assessment; the periods and units read beforehand.
-PINNED_AREA_PAGE = 17
+PINNED_AREA_PAGE = 18
