@@ -55,8 +55,8 @@ serve: migrate
 # settings on SQLite and PostgreSQL, wrk on loopback, one markdown table of the browsing,
 # follow-up and admin pages written to bench-results/pages.md with the machine, commit and
 # command above it. Then the other benchmarks (media, carry-over, 50,000 children under one
-# goal, the follow-up deadline hour, the follow-up pages and sync). About 25 minutes on 2 cores
-# with 100,000 goals; BENCH_EXTRAS= leaves the other benchmarks out, BENCH_SIZES="1000 10000"
+# goal, the follow-up deadline hour, the follow-up pages and sync). About 17 minutes on 2 cores
+# with nothing else running; BENCH_EXTRAS= leaves the other benchmarks out, BENCH_SIZES="1000 10000"
 # the largest size, BENCH_DATABASES=postgres SQLite.
 BENCH_SIZES ?= 1000 10000 100000
 BENCH_DATABASES ?= sqlite postgres
