@@ -124,6 +124,46 @@ class GoalQuerySet(MP_NodeQuerySet):
 
         return Q(path__in=ancestor_paths(goal.path, inclusive=inclusive))
 
+    def lineage(self) -> dict | None:
+        """The first goal's title, owner and the validity spans of it, its predecessor and its
+        successor (what its page's cache keys need), read without the goal's joins; None for none.
+
+        The successor through subqueries on its own index: a join on the reverse relation
+        made SQLite read every goal (17 ms a goal at 100,000 goals).
+        """
+        successors = self.model.objects.filter(predecessor_id=OuterRef("pk")).order_by()
+        fields = ("pk", "period_id", "until_period_id")
+        row = (
+            self.annotate(
+                **{f"successor_{field}": Subquery(successors.values(field)[:1]) for field in fields}
+            )
+            .order_by()
+            .values(
+                "title",
+                "owner_id",
+                "period_id",
+                "until_period_id",
+                "predecessor_id",
+                "predecessor__period_id",
+                "predecessor__until_period_id",
+                *(f"successor_{field}" for field in fields),
+            )
+            .first()
+        )
+        if row is None:
+            return None
+        spans = {(row["period_id"], row["until_period_id"])}
+        if row["predecessor_id"] is not None:
+            spans.add((row["predecessor__period_id"], row["predecessor__until_period_id"]))
+        if row["successor_pk"] is not None:
+            spans.add((row["successor_period_id"], row["successor_until_period_id"]))
+        return {
+            "title": row["title"],
+            "owner_id": row["owner_id"],
+            "timeless": row["period_id"] is None,
+            "spans": spans,
+        }
+
     def ancestor_of(self, goal, inclusive: bool = False):
         return self.filter(self.ancestor_of_q(goal, inclusive)).order_by("depth")
 

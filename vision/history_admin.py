@@ -6,6 +6,7 @@ Its list of changes showed raw values ("True → False", "unit", an id); it show
 them as the change form does (Ja/Nej, the level's name, the related object).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -50,6 +51,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 MAX_ID = 2**63 - 1  # the largest id a database column holds; SQLite overflows past it (a 500)
+
+
+class ReadOnlyHistoryAdmin(HistoryAdmin):
+    """History to read, never to bring back: for records whose writes a revert would get around."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 def is_id(value) -> bool:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -49,39 +49,10 @@ def home_areas(period: MandatePeriod | None) -> list[tuple[Goal, list[Goal]]]:
     return [(area, by_parent.get(area.path, [])) for area in area_goals]
 
 
-# What a goal page's cache keys and per-user parts need, read without the goal's joins. The
-# successor is found by its own index through subqueries: a join on it made SQLite read every
-# goal (17 ms a page at 100,000 goals).
-LINEAGE = {
-    "self": ("pk", "period_id", "until_period_id"),
-    "predecessor": ("predecessor_id", "predecessor__period_id", "predecessor__until_period_id"),
-    "successor": ("successor_id", "successor_period_id", "successor_until_period_id"),
-}
-
-
-def successor_of(goal_pk, field: str) -> Subquery:
-    return Subquery(Goal.objects.filter(predecessor_id=goal_pk).order_by().values(field)[:1])
-
-
 def goal_detail(request, pk):
-    head = (
-        Goal.objects.filter(pk=existing_id(pk))
-        .annotate(
-            successor_id=successor_of(OuterRef("pk"), "pk"),
-            successor_period_id=successor_of(OuterRef("pk"), "period_id"),
-            successor_until_period_id=successor_of(OuterRef("pk"), "until_period_id"),
-        )
-        .order_by()
-        .values("title", "owner_id", *(name for names in LINEAGE.values() for name in names))
-        .first()
-    )
+    head = Goal.objects.filter(pk=existing_id(pk)).lineage()
     if head is None:
         raise Http404
-    spans = {
-        (head[period], head[until])
-        for present, period, until in LINEAGE.values()
-        if head[present] is not None
-    }
     lazy = SimpleLazyObject  # read only when the cached page body (goals/cache.py) is missing
     goal = lazy(
         lambda: Goal.objects.select_related("owner", "period", "until_period", "predecessor__period").get(
@@ -105,7 +76,7 @@ def goal_detail(request, pk):
         "contributors": lazy(lambda: list(Goal.objects.filter(outgoing_links__target=goal).with_context())),
         "successor": lazy(lambda: Goal.objects.filter(predecessor_id=pk).select_related("period").first()),
         "history": lazy(lambda: history_of(goal)),
-        "goal_version": goal_cache.lineage_version(spans, timeless=head["period_id"] is None),
+        "goal_version": goal_cache.lineage_version(head["spans"], timeless=head["timeless"]),
         "cache_seconds": goal_cache.cache_seconds(),
     }
     return render(request, "goals/detail.html", context)

@@ -215,9 +215,10 @@ def tree_rows(roots: list[Node], more_link: Callable[[Goal], str] | None = None)
     return rows
 
 
-def more_item(parent: Goal) -> str:
-    """The list item leading to the rest of ``parent``'s children, on the goal's own page."""
-    url = reverse("goals:goal-detail", args=[parent.pk]) + "?page=2#children-h"
+def more_item(parent: Goal, url: str = "") -> str:
+    """The list item leading to the rest of ``parent``'s children, on the goal's own page (``url``;
+    the intranet's by default)."""
+    url = url or reverse("goals:goal-detail", args=[parent.pk]) + "?page=2#children-h"
     label = _("More sub-goals of “%(goal)s” on its own page") % {"goal": parent.title}
     return format_html('<li class="node more"><a href="{}">{}</a></li>', url, label)
 

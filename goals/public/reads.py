@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from goals.models import Goal, GoalLevel
 from goals.pages import tree
@@ -64,9 +62,7 @@ def child_rows(period: MandatePeriod, status: str, pk: int, lang_query: str) -> 
 
 def more_link(lang_query: str):
     def item(parent: Goal) -> str:
-        url = reverse("public:goal", args=[parent.pk]) + lang_query + "#children-h"
-        label = _("More sub-goals of “%(goal)s” on its own page") % {"goal": parent.title}
-        return format_html('<li class="node more"><a href="{}">{}</a></li>', url, label)
+        return tree.more_item(parent, reverse("public:goal", args=[parent.pk]) + lang_query + "#children-h")
 
     return item
 

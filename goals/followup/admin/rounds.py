@@ -10,7 +10,7 @@ from history is off: it would bypass the round's state.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from goals import permissions
@@ -19,7 +19,7 @@ from goals.followup.models import Assessment, FollowUpRound
 from goals.followup.services.assessments import may_assess
 from vision.actors import NotAllowed, is_administrator
 from vision.admin_refusals import message_of, shows_refusals
-from vision.history_admin import HistoryAdmin
+from vision.history_admin import ReadOnlyHistoryAdmin
 
 
 def _run_action(modeladmin, request, queryset, service, done_message):
@@ -50,7 +50,7 @@ def publish_rounds(modeladmin, request, queryset):
 
 
 @admin.register(FollowUpRound)
-class FollowUpRoundAdmin(HistoryAdmin):
+class FollowUpRoundAdmin(ReadOnlyHistoryAdmin):
     list_display = ["__str__", "period", "opens", "due", "state", "published_at"]
     list_filter = ["state", "kind", "period"]
     fields = ["period", "year", "kind", "opens", "due", "state", "published_at"]
@@ -73,15 +73,6 @@ class FollowUpRoundAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # a round and its assessments are records; a published one is public
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # A revert would write around the round's state and the version check: refused, reading stays.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("period").defer("snapshot")
@@ -119,7 +110,7 @@ class AssessmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(HistoryAdmin):
+class AssessmentAdmin(ReadOnlyHistoryAdmin):
     form = AssessmentAdminForm
     list_display = ["goal", "round", "status", "author", "updated_at"]
     list_filter = ["round", "status"]
@@ -154,15 +145,6 @@ class AssessmentAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def revert_disabled(self, request, obj=None):
-        return True
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # A revert would write around the round's state and the version check: refused, reading stays.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("round", "goal__owner", "author")
