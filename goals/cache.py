@@ -76,6 +76,13 @@ def period_version(period_id: int | None) -> str:
     return _version_of([EVERY_PERIOD] if period_id is None else [EVERY_PERIOD, period_id])
 
 
+def all_periods_version() -> str:
+    """The versions of every period together, for what shows goals of all periods."""
+    from goals import catalog  # which keeps its lists under this module's versions
+
+    return _version_of([EVERY_PERIOD] + [period.pk for period in catalog.periods()])
+
+
 def goal_version(goal) -> str:
     """The version part of a cache key for a goal's page with its red thread.
 

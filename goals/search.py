@@ -234,8 +234,7 @@ def versions_of(period: MandatePeriod | None) -> str:
     """The cache version of a period's goals; for every period (None), all of theirs."""
     if period is not None:
         return goal_cache.period_version(period.pk)
-    period_ids = MandatePeriod.objects.order_by("pk").values_list("pk", flat=True)
-    return "/".join([goal_cache.period_version(None)] + [goal_cache.period_version(pk) for pk in period_ids])
+    return goal_cache.all_periods_version()
 
 
 def units_matching(text: str) -> QuerySet:

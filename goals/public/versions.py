@@ -27,4 +27,4 @@ def of_period(period: MandatePeriod | None) -> str:
 
 
 def of_all_periods() -> str:
-    return ".".join([goal_cache.period_version(None)] + [goal_cache.period_version(p.pk) for p in periods()])
+    return goal_cache.all_periods_version()
